@@ -1,0 +1,90 @@
+# Chapter 19 (RNN 網路建構): one command per job. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.setup-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
+PORT ?= 8888
+LAB_FLAGS ?= $(if $(DISPLAY),,--no-browser)
+ASSIGNMENT ?=
+SUBMISSIONS ?= submitted
+JOBS ?= 2
+ASSIGNMENTS := $(sort $(notdir $(wildcard solutions/*)))
+export PATH := $(BIN):$(PATH)
+# nbgrader kernels import the instructor-side `autograder` package from the course root
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+
+.PHONY: help setup setup-bench sandbox data lab test lint release autograde feedback grade bench clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+setup: $(STAMP) data ## create .venv (pinned), install rnnlab editable, fetch + verify the data
+
+$(STAMP): requirements.txt requirements.lock pyproject.toml jupyter/overrides.json
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ch19)" >/dev/null
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	-@$(MAKE) --no-print-directory sandbox
+	touch $(STAMP)
+
+setup-bench: $(STAMP) $(BENCH_STAMP) ## add the optional PyTorch + Keras extra (proof tests, benchmarks)
+
+$(BENCH_STAMP): requirements-bench.txt requirements-bench.lock
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt -c requirements-bench.lock -c requirements.lock
+	touch $(BENCH_STAMP)
+
+sandbox: ## install bubblewrap for the grading sandbox when the machine allows (optional)
+	@if command -v bwrap >/dev/null; then echo "bubblewrap: $$(command -v bwrap)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null 2>&1)) \
+	  && echo "bubblewrap installed" || echo "WARNING: could not install bubblewrap; grading runs without the sandbox"; \
+	else echo "WARNING: bubblewrap (bwrap) not found; install it for sandboxed grading"; fi
+
+data: $(STAMP) ## fetch and verify the SMS Spam Collection (uses $$RNNLAB_DATA_DIR if set)
+	$(BIN)/python -m rnnlab.data
+
+lab: setup ## start JupyterLab (zh-TW UI) on notebooks/; PORT=8888, LAB_FLAGS=--no-browser
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(LAB_FLAGS)
+
+test: setup ## the whole test suite (project, notebooks, nbgrader, grading harness)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff over the Python code
+	$(BIN)/ruff check rnnlab autograder tests benchmarks tools
+
+release: $(STAMP) ## regenerate notebooks/ (student versions) from solutions/
+	@for a in $(ASSIGNMENTS); do \
+	  $(BIN)/nbgrader generate_assignment "$$a" --force --log-level=WARN || exit 1; done
+
+autograde: $(STAMP) ## nbgrader autograde submitted/*/ASSIGNMENT + grades/ASSIGNMENT.csv
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make autograde ASSIGNMENT=<id> (one of: $(ASSIGNMENTS))"; exit 2; }
+	$(BIN)/nbgrader autograde "$(ASSIGNMENT)" --force
+	mkdir -p grades
+	$(BIN)/nbgrader export --assignment="$(ASSIGNMENT)" --to="grades/$(ASSIGNMENT).csv"
+	@echo "grades written to grades/$(ASSIGNMENT).csv"
+
+feedback: $(STAMP) ## HTML feedback in feedback/*/ASSIGNMENT from the autograded notebooks
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make feedback ASSIGNMENT=<id>"; exit 2; }
+	$(BIN)/nbgrader generate_feedback "$(ASSIGNMENT)" --force
+
+grade: $(STAMP) ## sandboxed harness: ASSIGNMENT=<id> SUBMISSIONS=<dir> -> reports/ASSIGNMENT.{json,csv}
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<id> SUBMISSIONS=<dir>"; exit 2; }
+	mkdir -p reports
+	$(BIN)/python -m autograder grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" --jobs $(JOBS) \
+	  --json "reports/$(ASSIGNMENT).json" --csv "reports/$(ASSIGNMENT).csv"
+
+bench: setup-bench ## numpy vs PyTorch benchmarks (prints ratios)
+	@for b in benchmarks/bench_*.py; do $(BIN)/python "$$b" || exit 1; done
+
+clean: ## remove grading artefacts (never solutions/ or notebooks/)
+	rm -rf autograded feedback grades reports gradebook.db

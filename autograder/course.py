@@ -1,0 +1,161 @@
+"""nbgrader, driven through its Python API on a scratch copy of the course.
+
+Used by the tests (release in sync, solutions earn full marks, stubs earn zero) and by
+instructors who want the same checks without touching the real gradebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = REPO_ROOT / "solutions"
+RELEASE = REPO_ROOT / "notebooks"
+
+# nbgrader runs `alembic` and kernels from PATH: make this interpreter's bin folder first
+_BIN = str(Path(sys.executable).parent)
+if os.environ.get("PATH", "").split(os.pathsep)[0] != _BIN:
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
+# the kernels that nbgrader starts import `autograder` (hidden tests) from the course root
+if str(REPO_ROOT) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p)
+
+
+def assignments() -> list[str]:
+    """Assignment ids in course order (ch19_* before lab*), from the folders in solutions/."""
+    return sorted(p.name for p in SOLUTIONS.iterdir()
+                  if p.is_dir() and (p / f"{p.name}.ipynb").exists())
+
+
+def course_config(root: Path) -> Config:
+    """The repository's nbgrader config, re-rooted at ``root``."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO_ROOT)).load_config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+    return config
+
+
+@dataclass
+class Score:
+    student: str
+    score: float
+    max_score: float
+    failed_tests: list[str]
+
+
+class ScratchCourse:
+    """A throw-away course folder: ``solutions/`` copied in, nbgrader run on it."""
+
+    def __init__(self, root: Path):
+        from nbgrader.apps import NbGraderAPI
+
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(SOLUTIONS, self.root / "solutions", dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        self.api = NbGraderAPI(config=course_config(self.root))
+
+    def _ok(self, result: dict, what: str) -> None:
+        if not result.get("success"):
+            raise RuntimeError(f"nbgrader {what} failed:\n{result.get('log', '')}\n{result.get('error', '')}")
+
+    def generate(self, assignment: str) -> Path:
+        """Run generate_assignment; return the release folder of ``assignment``."""
+        self._ok(self.api.generate_assignment(assignment, force=True, create=True),
+                 f"generate_assignment {assignment}")
+        return self.root / "notebooks" / assignment
+
+    def submit(self, assignment: str, student: str, notebook: Path | dict) -> Path:
+        """Place a notebook (a file or a notebook dict) as ``student``'s submission."""
+        folder = self.root / "submitted" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{assignment}.ipynb"
+        if isinstance(notebook, dict):
+            target.write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
+        else:
+            shutil.copy(notebook, target)
+        return target
+
+    def autograde(self, assignment: str, student: str) -> Score:
+        """Autograde one submission and read its score from the gradebook."""
+        from nbgrader.api import Gradebook
+
+        self._ok(self.api.autograde(assignment, student, force=True, create=True),
+                 f"autograde {assignment} {student}")
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
+            sub = gb.find_submission(assignment, student)
+            failed = [g.name for nb in sub.notebooks for g in nb.grades
+                      if g.max_score and (g.auto_score or 0) < g.max_score]
+            return Score(student, float(sub.score), float(sub.max_score), failed)
+
+    def autograded_notebook(self, assignment: str, student: str):
+        path = self.root / "autograded" / student / assignment / f"{assignment}.ipynb"
+        return nbformat.read(path, as_version=4)
+
+
+def normalised(path: Path) -> dict:
+    """A notebook's JSON with volatile fields dropped, for comparing releases."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        cell.pop("id", None)
+    return nb
+
+
+def release_differences(generated: Path, committed: Path) -> list[str]:
+    """Files that differ between a freshly generated release and the committed one."""
+    def files(root: Path) -> set[str]:
+        return {str(p.relative_to(root)) for p in root.rglob("*")
+                if p.is_file() and ".ipynb_checkpoints" not in p.parts}
+
+    fresh, stored = files(generated), files(committed) if committed.exists() else set()
+    diffs = [f"missing in notebooks/: {f}" for f in sorted(fresh - stored)]
+    diffs += [f"not generated from solutions/: {f}" for f in sorted(stored - fresh)]
+    for name in sorted(fresh & stored):
+        a, b = generated / name, committed / name
+        same = (normalised(a) == normalised(b)) if name.endswith(".ipynb") else (
+            a.read_bytes() == b.read_bytes())
+        if not same:
+            diffs.append(f"stale: notebooks/{committed.name}/{name}")
+    return diffs
+
+
+def check_assignment(assignment: str, root: Path) -> dict:
+    """Generate ``assignment`` in a scratch course, autograde the solution and the stub.
+
+    Returns a summary with release differences and both scores; used by tests and by
+    ``python -m autograder.course ASSIGNMENT`` while authoring a notebook.
+    """
+    course = ScratchCourse(root)
+    release = course.generate(assignment)
+    diffs = release_differences(release, RELEASE / assignment)
+    source = SOLUTIONS / assignment / f"{assignment}.ipynb"
+    course.submit(assignment, "solution", source)
+    course.submit(assignment, "stub", release / f"{assignment}.ipynb")
+    return {
+        "release_differences": diffs,
+        "solution": course.autograde(assignment, "solution"),
+        "stub": course.autograde(assignment, "stub"),
+    }
+
+
+if __name__ == "__main__":
+    import sys
+    import tempfile
+
+    for name in sys.argv[1:] or assignments():
+        with tempfile.TemporaryDirectory() as tmp:
+            summary = check_assignment(name, Path(tmp))
+        sol, stub = summary["solution"], summary["stub"]
+        print(f"{name}: solution {sol.score:g}/{sol.max_score:g} (failed: {sol.failed_tests}); "
+              f"stub {stub.score:g}/{stub.max_score:g}; release differences: "
+              f"{summary['release_differences'] or 'none'}")

@@ -1,0 +1,66 @@
+"""Reference implementations, taken from the nbgrader source notebooks in ``solutions/``.
+
+The graded answer cells of a source notebook are self-contained (they import what they
+use and only define functions and constants), so executing them in order gives the
+reference namespace: the solutions stay the one source of truth.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = REPO_ROOT / "solutions"
+
+
+def source_notebook(assignment: str) -> Path:
+    """Path of the instructor source notebook of ``assignment``."""
+    path = SOLUTIONS / assignment / f"{assignment}.ipynb"
+    if not path.exists():
+        raise FileNotFoundError(f"unknown assignment {assignment!r}: {path} does not exist")
+    return path
+
+
+def answer_cells(nb) -> list:
+    """The autograded answer cells (nbgrader ``solution: true``, ``grade: false``)."""
+    cells = []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
+            cells.append(cell)
+    return cells
+
+
+def test_cells(nb) -> list:
+    """The graded test cells (nbgrader ``grade: true``, ``solution: false``)."""
+    cells = []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            cells.append(cell)
+    return cells
+
+
+def strip_markers(source: str) -> str:
+    """Source with nbgrader's solution markers removed (the solution text kept)."""
+    keep = [line for line in source.splitlines()
+            if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+    return "\n".join(keep)
+
+
+@lru_cache(maxsize=None)
+def _namespace(assignment: str) -> dict:
+    nb = nbformat.read(source_notebook(assignment), as_version=4)
+    scope: dict = {"__name__": f"reference_{assignment}"}
+    for cell in answer_cells(nb):
+        exec(compile(strip_markers(cell.source), f"<{assignment}:{cell.metadata.nbgrader['grade_id']}>",
+                     "exec"), scope)
+    return scope
+
+
+def reference_namespace(assignment: str) -> dict:
+    """A fresh copy of the names defined by the solution's answer cells."""
+    return dict(_namespace(assignment))
