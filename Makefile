@@ -60,14 +60,14 @@ test: setup ## the whole test suite (project, notebooks, nbgrader, grading harne
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff over the Python code
-	$(BIN)/ruff check rnnlab autograder tests benchmarks tools
+	$(BIN)/ruff check rnnlab autograder tests benchmarks
 
 release: $(STAMP) ## regenerate notebooks/ (student versions) from solutions/
-	@for a in $(ASSIGNMENTS); do \
-	  $(BIN)/nbgrader generate_assignment "$$a" --force --log-level=WARN || exit 1; done
+	$(BIN)/python -m autograder.course --release
 
 autograde: $(STAMP) ## nbgrader autograde submitted/*/ASSIGNMENT + grades/ASSIGNMENT.csv
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make autograde ASSIGNMENT=<id> (one of: $(ASSIGNMENTS))"; exit 2; }
+	$(BIN)/nbgrader generate_assignment "$(ASSIGNMENT)" --force --log-level=WARN
 	$(BIN)/nbgrader autograde "$(ASSIGNMENT)" --force
 	mkdir -p grades
 	$(BIN)/nbgrader export --assignment="$(ASSIGNMENT)" --to="grades/$(ASSIGNMENT).csv"

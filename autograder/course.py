@@ -148,14 +148,43 @@ def check_assignment(assignment: str, root: Path) -> dict:
     }
 
 
-if __name__ == "__main__":
-    import sys
+def release(assignment: str) -> None:
+    """Regenerate ``notebooks/<assignment>/`` with nbgrader in a scratch course (so the
+    instructor's gradebook is untouched) and replace the committed release with it."""
     import tempfile
 
-    for name in sys.argv[1:] or assignments():
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = ScratchCourse(Path(tmp)).generate(assignment)
+        target = RELEASE / assignment
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(fresh, target)
+
+
+def main(argv: list[str]) -> int:
+    """``python -m autograder.course [--release] [ID ...]``: regenerate student versions,
+    or check that each solution earns full marks and its stub zero under nbgrader."""
+    import tempfile
+
+    do_release = "--release" in argv
+    names = [a for a in argv if not a.startswith("--")] or assignments()
+    status = 0
+    for name in names:
+        if do_release:
+            release(name)
+            print(f"notebooks/{name}/ regenerated from solutions/{name}/")
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             summary = check_assignment(name, Path(tmp))
         sol, stub = summary["solution"], summary["stub"]
-        print(f"{name}: solution {sol.score:g}/{sol.max_score:g} (failed: {sol.failed_tests}); "
-              f"stub {stub.score:g}/{stub.max_score:g}; release differences: "
-              f"{summary['release_differences'] or 'none'}")
+        ok = sol.score == sol.max_score > 0 and stub.score == 0 and not summary[
+            "release_differences"]
+        status |= not ok
+        print(f"{'OK  ' if ok else 'FAIL'} {name}: solution {sol.score:g}/{sol.max_score:g} "
+              f"(failed: {sol.failed_tests}); stub {stub.score:g}/{stub.max_score:g}; "
+              f"release differences: {summary['release_differences'] or 'none'}")
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
