@@ -67,7 +67,8 @@ class ScratchCourse:
 
     def _ok(self, result: dict, what: str) -> None:
         if not result.get("success"):
-            raise RuntimeError(f"nbgrader {what} failed:\n{result.get('log', '')}\n{result.get('error', '')}")
+            log, error = result.get("log", ""), result.get("error", "")
+            raise RuntimeError(f"nbgrader {what} failed:\n{log}\n{error}")
 
     def generate(self, assignment: str) -> Path:
         """Run generate_assignment; return the release folder of ``assignment``."""

@@ -7,7 +7,7 @@ reference namespace: the solutions stay the one source of truth.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -51,14 +51,20 @@ def strip_markers(source: str) -> str:
     return "\n".join(keep)
 
 
-@lru_cache(maxsize=None)
-def _namespace(assignment: str) -> dict:
-    nb = nbformat.read(source_notebook(assignment), as_version=4)
-    scope: dict = {"__name__": f"reference_{assignment}"}
+def answers_namespace(path: Path, name: str = "answers") -> dict:
+    """Execute the answer cells of the notebook at ``path`` alone, in order; return the names
+    they define. Use only on trusted notebooks (the sources and their generated releases)."""
+    nb = nbformat.read(str(path), as_version=4)
+    scope: dict = {"__name__": name}
     for cell in answer_cells(nb):
-        exec(compile(strip_markers(cell.source), f"<{assignment}:{cell.metadata.nbgrader['grade_id']}>",
-                     "exec"), scope)
+        grade_id = cell.metadata.nbgrader["grade_id"]
+        exec(compile(strip_markers(cell.source), f"<{name}:{grade_id}>", "exec"), scope)
     return scope
+
+
+@cache
+def _namespace(assignment: str) -> dict:
+    return answers_namespace(source_notebook(assignment), f"reference_{assignment}")
 
 
 def reference_namespace(assignment: str) -> dict:

@@ -17,8 +17,9 @@ import signal
 import threading
 import traceback
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -159,7 +160,8 @@ def execute_probe(check: Check, namespace: Mapping[str, Any], time_limit=DEFAULT
     except NameError as exc:
         raise ProbeError(f"找不到名稱 {exc.name!r}：請先執行定義它的 cell ({exc})") from None
     except NotImplementedError:
-        raise ProbeError("函式還沒完成：請把 `raise NotImplementedError()` 換成你的程式碼") from None
+        raise ProbeError(
+            "函式還沒完成：請把 `raise NotImplementedError()` 換成你的程式碼") from None
     except ProbeError:
         raise
     except Exception as exc:  # noqa: BLE001 - any student error becomes a message

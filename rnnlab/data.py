@@ -70,8 +70,10 @@ def _download_archive(archive: dict, folder: Path) -> Path:
     """Download the zip from the first URL that works; pooch verifies it before caching."""
     import pooch  # imported here: loading a cached copy must not need it
 
+    pooch.get_logger().setLevel("WARNING")  # one message of our own instead of pooch's
     errors = []
     for url in archive["urls"]:
+        print(f"downloading {url} ...", file=sys.stderr)
         try:
             return Path(
                 pooch.retrieve(
@@ -115,7 +117,8 @@ def _extract_member(zip_path: Path, member: dict, folder: Path) -> Path:
     return target
 
 
-def fetch(name: str = "sms_spam", folder: Path | None = None, registry: dict | None = None) -> Path:
+def fetch(name: str = "sms_spam", folder: Path | None = None,
+          registry: dict | None = None) -> Path:
     """Return the path of the verified data file ``name``, downloading it if needed.
 
     A copy already in ``folder`` (default: :func:`data_dir`) is used after its sha256 is
@@ -167,7 +170,8 @@ def main() -> int:
     df = load_sms_spam(path)
     counts = df["label"].value_counts()
     print(f"SMS Spam Collection OK: {path}")
-    print(f"  sha256 verified, {len(df):,} messages: {counts['ham']:,} ham / {counts['spam']:,} spam")
+    print(f"  sha256 verified, {len(df):,} messages: "
+          f"{counts['ham']:,} ham / {counts['spam']:,} spam")
     return 0
 
 

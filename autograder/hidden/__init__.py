@@ -8,7 +8,8 @@ grading harness uses :func:`hidden_checks` and :func:`expected_outputs`.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from autograder.reference import reference_namespace
 from rnnlab.checking import FROM_REFERENCE, Check, execute_probe, report, run_checks

@@ -7,7 +7,8 @@ The autograder runs the same checks plus hidden ones (``autograder/hidden/``).
 from __future__ import annotations
 
 import importlib
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from rnnlab.checking import Check, report, run_checks
 

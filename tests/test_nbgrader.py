@@ -1,0 +1,75 @@
+"""nbgrader, through its Python API, on a scratch copy of the course.
+
+The committed student versions are exactly what generate_assignment writes; each
+solution executes top to bottom and earns full marks; each student version earns 0 without
+crashing the grader, also when its test cells were replaced by `pass`.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+import pytest
+
+from autograder.course import RELEASE, SOLUTIONS, ScratchCourse, assignments, release_differences
+from autograder.reference import test_cells as graded_test_cells
+
+pytestmark = pytest.mark.slow
+PRESENT = assignments()
+
+
+@pytest.fixture(scope="module", params=PRESENT)
+def graded(request, tmp_path_factory):
+    aid = request.param
+    course = ScratchCourse(tmp_path_factory.mktemp(aid))
+    release = course.generate(aid)
+    stub = nbformat.read(release / f"{aid}.ipynb", as_version=4)
+    tampered = copy.deepcopy(stub)
+    for cell in graded_test_cells(tampered):
+        cell.source = "pass"
+    course.submit(aid, "solution", SOLUTIONS / aid / f"{aid}.ipynb")
+    course.submit(aid, "stub", release / f"{aid}.ipynb")
+    course.submit(aid, "tampered", tampered)
+    scores = {s: course.autograde(aid, s) for s in ("solution", "stub", "tampered")}
+    return aid, course, release, scores
+
+
+def test_release_is_in_sync(graded):
+    aid, _, release, _ = graded
+    diffs = release_differences(release, RELEASE / aid)
+    assert not diffs, "notebooks/ is stale; run `make release`:\n" + "\n".join(diffs)
+
+
+def test_solution_earns_full_marks(graded):
+    aid, _, _, scores = graded
+    sol = scores["solution"]
+    source = nbformat.read(SOLUTIONS / aid / f"{aid}.ipynb", as_version=4)
+    points = sum(c.metadata.nbgrader["points"] for c in graded_test_cells(source))
+    assert sol.max_score == points > 0
+    assert sol.score == sol.max_score, f"failed test cells: {sol.failed_tests}"
+
+
+def test_solution_runs_top_to_bottom_without_errors(graded):
+    aid, course, _, _ = graded
+    nb = course.autograded_notebook(aid, "solution")
+    errors = [(i, o.get("ename"), o.get("evalue")) for i, c in enumerate(nb.cells)
+              if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+
+
+def test_test_cells_write_nothing_to_stderr_for_the_solution(graded):
+    aid, course, _, _ = graded
+    nb = course.autograded_notebook(aid, "solution")
+    for cell in graded_test_cells(nb):
+        assert not [o for o in cell.outputs if o.get("name") == "stderr"], cell.source[:80]
+
+
+def test_student_version_earns_zero(graded):
+    _, _, _, scores = graded
+    assert scores["stub"].score == 0 and scores["stub"].max_score > 0
+
+
+def test_editing_test_cells_earns_nothing(graded):
+    _, _, _, scores = graded
+    assert scores["tampered"].score == 0
