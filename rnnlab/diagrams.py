@@ -1,0 +1,418 @@
+"""Unrolled-RNN diagrams drawn with matplotlib, in one consistent style for chapter 19.
+
+Primitives (``draw_cell``, ``draw_node``, ``draw_arrow``, ``draw_window``,
+``draw_unrolled``) build the pictures; ``one_to_one`` … ``stacked`` draw the RNN types of
+19-1 and return a Figure. No figure needs the network or data.
+
+Conventions: time runs left to right (column ``t``), layers stack bottom to top (row
+``layer``), inputs ``x_t`` sit below the first layer and outputs ``y_t`` above the last.
+Every artist carries a gid (``"cell"``, ``"input"``, ``"output"``, ``"state"``,
+``"arrow-time"``, ``"arrow-depth"``, ``"arrow-in"``, ``"arrow-out"``, ``"arrow-feedback"``,
+``"arrow-context"``, ``"arrow-backward"``, ``"window"``) so that notebooks can restyle it
+and tests can count it. Labels are English/LaTeX (mathtext) so that they render without a
+CJK font; the zh-TW explanation lives in the notebook's markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
+
+# geometry (data units): distance between time steps, between layers, box and node sizes
+DX, DY = 1.6, 1.35
+CELL_W, CELL_H = 0.95, 0.62
+NODE_R = 0.3
+
+# colours in the classic "x red, h green, y blue" scheme
+COLORS = {
+    "input": ("#f4cccc", "#cc4125"),  # (face, edge)
+    "cell": ("#d9ead3", "#38761d"),
+    "output": ("#cfe2f3", "#3d85c6"),
+    "state": ("#ffffff", "#666666"),
+    "arrow": "#333333",
+    "highlight": "#d62728",  # BPTT / highlighted arrows
+    "window": "#fff2cc",  # truncation windows
+}
+FONT_SIZE = 12
+
+
+# ---------------------------------------------------------------- canvas
+def new_figure(width: float = 6.0, height: float = 3.0,
+               ncols: int = 1) -> tuple[Figure, list[Axes]]:
+    """A Figure (not managed by pyplot, so it is shown once and never leaks) and
+    ``ncols`` blank axes with equal aspect and no frame."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    axes = list(fig.subplots(1, ncols, squeeze=False)[0])
+    for ax in axes:
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+    return fig, axes
+
+
+def fit(ax: Axes, margin: float = 0.25) -> None:
+    """Set the axes limits to the drawn patches plus ``margin`` (patches do not autoscale
+    reliably with equal aspect)."""
+    xs, ys = [], []
+    for patch in ax.patches:
+        if isinstance(patch, FancyArrowPatch):
+            continue  # arrows join drawn shapes; curved ones may bulge a little
+        box = patch.get_extents().transformed(ax.transData.inverted())
+        xs += [box.x0, box.x1]
+        ys += [box.y0, box.y1]
+    for text in ax.texts:
+        x, y = text.get_position()
+        xs.append(x)
+        ys.append(y)
+    if xs:
+        ax.set_xlim(min(xs) - margin, max(xs) + margin)
+        ax.set_ylim(min(ys) - margin, max(ys) + margin)
+
+
+# ---------------------------------------------------------------- primitives
+def draw_cell(ax: Axes, xy: tuple[float, float], label: str = "", *,
+              width: float = CELL_W, height: float = CELL_H, kind: str = "cell",
+              gid: str = "cell") -> FancyBboxPatch:
+    """A rounded box centred at ``xy`` (an RNN cell; ``kind`` picks the colours)."""
+    face, edge = COLORS[kind]
+    x, y = xy
+    box = FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                         boxstyle="round,pad=0.02,rounding_size=0.12",
+                         facecolor=face, edgecolor=edge, linewidth=1.6, zorder=3)
+    box.set_gid(gid)
+    ax.add_patch(box)
+    if label:
+        ax.text(x, y, label, ha="center", va="center", fontsize=FONT_SIZE, zorder=4)
+    return box
+
+
+def draw_node(ax: Axes, xy: tuple[float, float], label: str = "", *,
+              kind: str = "input", radius: float = NODE_R) -> Circle:
+    """A circle centred at ``xy`` for an input ``x_t``, an output ``y_t`` or a state
+    such as ``h_0`` (``kind`` = ``"input"``, ``"output"`` or ``"state"``; it is the gid)."""
+    face, edge = COLORS[kind]
+    circle = Circle(xy, radius, facecolor=face, edgecolor=edge, linewidth=1.6, zorder=3)
+    circle.set_gid(kind)
+    ax.add_patch(circle)
+    if label:
+        long_text = not label.startswith("$") and len(label) > 3  # e.g. "<bos>"
+        ax.text(*xy, label, ha="center", va="center", zorder=4,
+                fontsize=FONT_SIZE - (4 if long_text else 1))
+    return circle
+
+
+def draw_arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], *,
+               kind: str = "time", highlight: bool = False, color: str | None = None,
+               rad: float = 0.0, linestyle: str = "-", linewidth: float | None = None,
+               label: str | None = None,
+               label_offset: tuple[float, float] = (0.0, 0.0)) -> FancyArrowPatch:
+    """An arrow from ``start`` to ``end`` with gid ``"arrow-<kind>"``.
+
+    ``highlight`` draws it thick in the highlight colour (BPTT paths, the arrows a
+    truncation keeps); ``rad`` bends it (positive = counter-clockwise); ``label`` is
+    written at its middle (moved by ``label_offset``).
+    """
+    if color is None:
+        color = COLORS["highlight"] if highlight else COLORS["arrow"]
+    if linewidth is None:
+        linewidth = 2.6 if highlight else 1.4
+    arrow = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, color=color,
+                            linewidth=linewidth, linestyle=linestyle, shrinkA=0, shrinkB=0,
+                            connectionstyle=f"arc3,rad={rad}", zorder=5 if highlight else 2)
+    arrow.set_gid(f"arrow-{kind}")
+    ax.add_patch(arrow)
+    if label:
+        mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+        # arc3 bends towards mid + rad * (dy, -dx); the curve's middle is half way there
+        dx, dy = end[0] - start[0], end[1] - start[1]
+        mx, my = mx + rad * dy / 2 + label_offset[0], my - rad * dx / 2 + label_offset[1]
+        ax.text(mx, my, label, ha="center", va="center", fontsize=FONT_SIZE - 2,
+                color=color, zorder=6,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+    return arrow
+
+
+# ---------------------------------------------------------------- unrolled RNN
+@dataclass
+class Layout:
+    """Where ``draw_unrolled`` put things, for notebooks that draw on top of it.
+
+    cells[(layer, t)], inputs[t], outputs[t], states[layer] (the h0 nodes): centres.
+    arrows: keys ``("time", layer, t)`` (into cell (layer, t) from the left), ``("depth",
+    layer, t)`` (from below, layer >= 1), ``("in", t)``, ``("out", t)``, ``("feedback", t)``
+    (from ``y_t`` to cell t+1).
+    """
+
+    T: int
+    layers: int
+    cells: dict = field(default_factory=dict)
+    inputs: dict = field(default_factory=dict)
+    outputs: dict = field(default_factory=dict)
+    states: dict = field(default_factory=dict)
+    arrows: dict = field(default_factory=dict)
+
+    def cell_right(self, layer: int, t: int) -> tuple[float, float]:
+        x, y = self.cells[(layer, t)]
+        return x + CELL_W / 2, y
+
+    def cell_left(self, layer: int, t: int) -> tuple[float, float]:
+        x, y = self.cells[(layer, t)]
+        return x - CELL_W / 2, y
+
+    def cell_top(self, layer: int, t: int) -> tuple[float, float]:
+        x, y = self.cells[(layer, t)]
+        return x, y + CELL_H / 2
+
+    def cell_bottom(self, layer: int, t: int) -> tuple[float, float]:
+        x, y = self.cells[(layer, t)]
+        return x, y - CELL_H / 2
+
+
+def _steps(spec, T: int) -> list[int]:
+    """Time steps named by ``spec``: "all", "first", "last", "none" or indices."""
+    if isinstance(spec, str):
+        named = {"all": range(T), "first": [0], "last": [T - 1], "none": []}
+        if spec not in named:
+            raise ValueError(f"unknown step spec {spec!r}: use all/first/last/none or indices")
+        return list(named[spec])
+    steps = sorted({int(t) for t in spec})
+    if steps and not 0 <= steps[0] <= steps[-1] < T:
+        raise ValueError(f"time steps {steps} out of range for T={T}")
+    return steps
+
+
+def _label(labels: Sequence[str] | None, i: int, default: str) -> str:
+    return labels[i] if labels is not None else default
+
+
+def draw_unrolled(ax: Axes, T: int, inputs="all", outputs="all", layers: int = 1, *,
+                  origin: tuple[float, float] = (0.0, 0.0), t_start: int = 1,
+                  h0: bool = True, h0_label: str | None = None, feedback: bool = False,
+                  cell_labels: Sequence[str] | None = None,
+                  input_labels: Sequence[str] | None = None,
+                  output_labels: Sequence[str] | None = None,
+                  highlight: Iterable[tuple] = (), state: str = "h") -> Layout:
+    """Draw an RNN unrolled over ``T`` time steps and ``layers`` stacked layers.
+
+    inputs, outputs: which time steps have an ``x_t`` below / a ``y_t`` above — "all",
+        "first", "last", "none" or a list of 0-based indices.
+    origin: centre of the first cell of the bottom layer.
+    t_start: the subscript of the first step (labels ``h_1 … h_T`` by default).
+    h0: draw the initial state(s) ``h_0`` on the left with an arrow into the first cell.
+    feedback: draw a dashed arrow from each output ``y_t`` into the next cell (the
+        previous output fed back as the next input, as a generating decoder does).
+    cell_labels, input_labels, output_labels: override the default labels (one per step;
+        ``cell_labels`` is indexed ``layer * T + t``).
+    highlight: arrow keys (see :class:`Layout`) drawn in the highlight colour.
+    state: the letter of the hidden state (``"h"``; ``"s"`` for a decoder).
+    Returns the :class:`Layout` with every centre and arrow.
+    """
+    highlight = {tuple(k) for k in highlight}
+    ins, outs = _steps(inputs, T), _steps(outputs, T)
+    ox, oy = origin
+    lay = Layout(T=T, layers=layers)
+    top = layers - 1
+
+    def arrow(key, start, end, **kw):
+        lay.arrows[key] = draw_arrow(ax, start, end, highlight=key in highlight, **kw)
+
+    for layer in range(layers):
+        for t in range(T):
+            xy = (ox + t * DX, oy + layer * DY)
+            lay.cells[(layer, t)] = xy
+            sub = t + t_start
+            default = (f"${state}_{{{sub}}}$" if layers == 1
+                       else f"${state}^{{({layer + 1})}}_{{{sub}}}$")
+            draw_cell(ax, xy, _label(cell_labels, layer * T + t, default))
+        if h0:  # the initial state of this layer, on the left
+            xy = (ox - DX * 0.85, oy + layer * DY)
+            lay.states[layer] = xy
+            default = (f"${state}_{{{t_start - 1}}}$" if layers == 1
+                       else f"${state}^{{({layer + 1})}}_{{{t_start - 1}}}$")
+            draw_node(ax, xy, h0_label or default, kind="state")
+            arrow(("time", layer, 0), (xy[0] + NODE_R, xy[1]), lay.cell_left(layer, 0),
+                  kind="time")
+        for t in range(1, T):
+            arrow(("time", layer, t), lay.cell_right(layer, t - 1), lay.cell_left(layer, t),
+                  kind="time")
+        if layer > 0:
+            for t in range(T):
+                arrow(("depth", layer, t), lay.cell_top(layer - 1, t),
+                      lay.cell_bottom(layer, t), kind="depth")
+    for i, t in enumerate(ins):
+        x, y = lay.cells[(0, t)]
+        xy = (x, y - DY * 0.95)
+        lay.inputs[t] = xy
+        draw_node(ax, xy, _label(input_labels, i, f"$x_{{{t + t_start}}}$"), kind="input")
+        arrow(("in", t), (x, xy[1] + NODE_R), lay.cell_bottom(0, t), kind="in")
+    for i, t in enumerate(outs):
+        x, y = lay.cells[(top, t)]
+        xy = (x, y + DY * 0.95)
+        lay.outputs[t] = xy
+        draw_node(ax, xy, _label(output_labels, i, f"$y_{{{t + t_start}}}$"), kind="output")
+        arrow(("out", t), lay.cell_top(top, t), (x, xy[1] - NODE_R), kind="out")
+    if feedback:
+        for t in outs:
+            if t + 1 < T:
+                x, y = lay.outputs[t]
+                cx, cy = lay.cell_top(top, t + 1)
+                arrow(("feedback", t), (x + NODE_R, y), (cx - CELL_W / 4, cy),
+                      kind="feedback", rad=-0.3, linestyle="--", color=COLORS["output"][1])
+    return lay
+
+
+def draw_window(ax: Axes, layout: Layout, t_first: int, t_last: int, *,
+                label: str | None = None, color: str | None = None,
+                pad: float = 0.18) -> Rectangle:
+    """Shade the columns ``t_first … t_last`` (0-based, inclusive) of ``layout`` behind the
+    cells, e.g. the steps a truncated BPTT reaches; ``label`` is written above it."""
+    xs = [layout.cells[(0, t)][0] for t in (t_first, t_last)]
+    ys = [xy[1] for xy in layout.cells.values()]
+    ys += [xy[1] for xy in layout.inputs.values()] + [xy[1] for xy in layout.outputs.values()]
+    x0, x1 = xs[0] - CELL_W / 2 - pad, xs[1] + CELL_W / 2 + pad
+    y0, y1 = min(ys) - NODE_R - pad, max(ys) + NODE_R + pad
+    rect = Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=color or COLORS["window"],
+                     edgecolor=COLORS["highlight"], linestyle="--", linewidth=1.2, zorder=0)
+    rect.set_gid("window")
+    ax.add_patch(rect)
+    if label:
+        ax.text((x0 + x1) / 2, y1 + 0.15, label, ha="center", va="bottom",
+                fontsize=FONT_SIZE - 2, color=COLORS["highlight"])
+    return rect
+
+
+def draw_backward_arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], *,
+                        label: str | None = None, rad: float = 0.0) -> FancyArrowPatch:
+    """A gradient flowing backwards (BPTT): a dashed arrow in the highlight colour."""
+    return draw_arrow(ax, start, end, kind="backward", highlight=True, linestyle="--",
+                      rad=rad, label=label)
+
+
+def draw_bptt_step(ax: Axes, layout: Layout, t: int, layer: int = 0, *,
+                   label: str | None = None, below: bool = True) -> FancyArrowPatch:
+    """The gradient passed from state ``t`` back to state ``t-1`` (0-based) of ``layer``,
+    drawn as a dashed highlighted arc under (``below``) or over the row of cells, clear of
+    the forward arrows. ``t = 0`` points back at the initial state ``h_0``."""
+    x, y = layout.cells[(layer, t)]
+    side = -1 if below else 1
+    px = layout.cells[(layer, t - 1)][0] if t > 0 else layout.states[layer][0]
+    start = (x - CELL_W / 4, y + side * CELL_H / 2)
+    end_dx = CELL_W / 4 if t > 0 else NODE_R * 0.7
+    end = (px + end_dx, y + side * (CELL_H / 2 if t > 0 else NODE_R * 0.7))
+    arrow = draw_backward_arrow(ax, start, end, rad=0.45 * side, label=label)
+    arrow.set_gid("arrow-backward")
+    return arrow
+
+
+# ---------------------------------------------------------------- the RNN types of 19-1
+def _panel(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig, (ax,) = new_figure(width, height)
+    return fig, ax
+
+
+def _finish(ax: Axes, title: str | None) -> None:
+    if title:
+        ax.set_title(title, fontsize=FONT_SIZE + 1)
+    fit(ax)
+
+
+def one_to_one(ax: Axes | None = None, title: str | None = "one to one") -> Figure:
+    """One input, one output, no time axis: a plain feed-forward (DNN) layer."""
+    fig, ax = _panel(ax, 2.0, 3.4)
+    draw_unrolled(ax, 1, h0=False, cell_labels=["$h$"], input_labels=["$x$"],
+                  output_labels=["$y$"])
+    _finish(ax, title)
+    return fig
+
+
+def one_to_many(T: int = 4, feedback: bool = False, ax: Axes | None = None,
+                title: str | None = "one to many") -> Figure:
+    """One input at the first step, an output at every step (e.g. image captioning);
+    ``feedback`` draws the variant that feeds each output into the next step."""
+    fig, ax = _panel(ax, 1.4 + 1.3 * T, 3.6)
+    draw_unrolled(ax, T, inputs="first", outputs="all", feedback=feedback)
+    _finish(ax, title)
+    return fig
+
+
+def many_to_one(T: int = 4, ax: Axes | None = None,
+                title: str | None = "many to one") -> Figure:
+    """An input at every step, one output from the last state (e.g. review sentiment)."""
+    fig, ax = _panel(ax, 1.4 + 1.3 * T, 3.6)
+    draw_unrolled(ax, T, inputs="all", outputs="last", output_labels=["$y$"])
+    _finish(ax, title)
+    return fig
+
+
+def many_to_many(T: int = 4, ax: Axes | None = None,
+                 title: str | None = "many to many (aligned)") -> Figure:
+    """An input and an output at every step (e.g. tagging every word)."""
+    fig, ax = _panel(ax, 1.4 + 1.3 * T, 3.6)
+    draw_unrolled(ax, T, inputs="all", outputs="all")
+    _finish(ax, title)
+    return fig
+
+
+def encoder_decoder(T_in: int = 3, T_out: int = 4, feedback: bool = False,
+                    ax: Axes | None = None,
+                    title: str | None = "many to many (encoder-decoder)") -> Figure:
+    """An encoder reads ``T_in`` inputs; its last state ``h_T`` starts a decoder that
+    writes ``T_out`` outputs (e.g. translation, where the lengths differ)."""
+    fig, ax = _panel(ax, 1.6 + 1.3 * (T_in + T_out), 3.6)
+    enc = draw_unrolled(ax, T_in, inputs="all", outputs="none")
+    start = (T_in + 0.6) * DX  # a gap between encoder and decoder
+    dec = draw_unrolled(ax, T_out, inputs="first", outputs="all", origin=(start, 0.0),
+                        h0=False, state="s", input_labels=["<bos>"], feedback=feedback)
+    draw_arrow(ax, enc.cell_right(0, T_in - 1), dec.cell_left(0, 0), kind="context",
+               label=f"$c=h_{{{T_in}}}$", label_offset=(0.0, 0.3))
+    for name, lay, steps in (("encoder", enc, T_in), ("decoder", dec, T_out)):
+        x0 = lay.cells[(0, 0)][0]
+        x1 = lay.cells[(0, steps - 1)][0]
+        ax.text((x0 + x1) / 2, -DY * 0.95 - NODE_R - 0.25, name, ha="center", va="top",
+                fontsize=FONT_SIZE - 1, style="italic", color="#555555")
+    _finish(ax, title)
+    return fig
+
+
+def stacked(T: int = 4, layers: int = 3, ax: Axes | None = None,
+            title: str | None = "deep (stacked) RNN") -> Figure:
+    """``layers`` RNNs stacked in space: layer l reads the states of layer l-1 at the
+    same step; time runs along x, depth along y."""
+    fig, ax = _panel(ax, 1.8 + 1.35 * T, 1.6 + 1.15 * layers)
+    draw_unrolled(ax, T, inputs="all", outputs="all", layers=layers)
+    for layer in range(layers):  # name the rows on the right
+        x, y = (T - 1) * DX + CELL_W / 2 + 0.25, layer * DY
+        ax.text(x, y, f"layer {layer + 1}", ha="left", va="center",
+                fontsize=FONT_SIZE - 2, color="#555555")
+    ax.annotate("", xy=(T * DX - 0.2, -DY * 1.55), xytext=(-0.4, -DY * 1.55),
+                arrowprops={"arrowstyle": "->", "color": "#888888"})
+    ax.text(T * DX - 0.2, -DY * 1.55, " time", ha="left", va="center", color="#888888",
+            fontsize=FONT_SIZE - 2)
+    _finish(ax, title)
+    return fig
+
+
+def rnn_types_overview() -> Figure:
+    """The five pictures of 19-1 side by side, in the same style."""
+    fig, axes = new_figure(17, 2.9, ncols=5)
+    one_to_one(ax=axes[0])
+    one_to_many(T=3, ax=axes[1])
+    many_to_one(T=3, ax=axes[2])
+    many_to_many(T=3, ax=axes[3])
+    encoder_decoder(T_in=3, T_out=3, ax=axes[4], title="many to many (enc-dec)")
+    # one scale for all panels: widths proportional to the drawn extents
+    spans = []
+    for ax in axes:
+        lo, hi = ax.get_xlim()
+        if hi - lo < 2.4:  # room for the title of a narrow panel
+            mid = (lo + hi) / 2
+            lo, hi = mid - 1.2, mid + 1.2
+            ax.set_xlim(lo, hi)
+        spans.append(hi - lo)
+    axes[0].get_gridspec().set_width_ratios(spans)
+    return fig
