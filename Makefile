@@ -12,6 +12,8 @@ LAB_FLAGS ?= $(if $(DISPLAY),,--no-browser)
 ASSIGNMENT ?=
 SUBMISSIONS ?= submitted
 JOBS ?= 2
+NBGRADER_UI_OFF := formgrader course-list assignment-list create-assignment menu
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 ASSIGNMENTS := $(sort $(notdir $(wildcard solutions/*)))
 export PATH := $(BIN):$(PATH)
 # nbgrader kernels import the instructor-side `autograder` package from the course root
@@ -33,6 +35,9 @@ $(STAMP): requirements.txt requirements.lock pyproject.toml jupyter/overrides.js
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ch19)" >/dev/null
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# students get nbgrader's "Validate" button, not the instructor's formgrader
+	$(BIN)/jupyter labextension disable --level=sys_prefix $(addprefix @jupyter/nbgrader:,$(NBGRADER_UI_OFF)) >/dev/null 2>&1
+	$(BIN)/jupyter server extension disable --sys-prefix $(addprefix nbgrader.server_extensions.,formgrader assignment_list course_list) >/dev/null 2>&1
 	-@$(MAKE) --no-print-directory sandbox
 	touch $(STAMP)
 
@@ -54,7 +59,7 @@ data: $(STAMP) ## fetch and verify the SMS Spam Collection (uses $$RNNLAB_DATA_D
 	$(BIN)/python -m rnnlab.data
 
 lab: setup ## start JupyterLab (zh-TW UI) on notebooks/; PORT=8888, LAB_FLAGS=--no-browser
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(LAB_FLAGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_FLAGS)
 
 test: setup ## the whole test suite (project, notebooks, nbgrader, grading harness)
 	$(BIN)/python -m pytest
