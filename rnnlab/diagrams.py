@@ -1,8 +1,10 @@
 """Unrolled-RNN diagrams drawn with matplotlib, in one consistent style for chapter 19.
 
 Primitives (``draw_cell``, ``draw_node``, ``draw_arrow``, ``draw_window``,
-``draw_unrolled``) build the pictures; ``one_to_one`` … ``stacked`` draw the RNN types of
-19-1 and return a Figure. No figure needs the network or data.
+``draw_bptt_step``, ``draw_unrolled``) build the pictures; ``one_to_one_diagram`` …
+``stacked_diagram`` and ``rnn_types_overview`` draw the RNN types of 19-1 and return a
+Figure (named ``*_diagram`` so they never shadow the notebooks' graded functions). No
+figure needs the network or data.
 
 Conventions: time runs left to right (column ``t``), layers stack bottom to top (row
 ``layer``), inputs ``x_t`` sit below the first layer and outputs ``y_t`` above the last.
@@ -321,7 +323,7 @@ def _finish(ax: Axes, title: str | None) -> None:
     fit(ax)
 
 
-def one_to_one(ax: Axes | None = None, title: str | None = "one to one") -> Figure:
+def one_to_one_diagram(ax: Axes | None = None, title: str | None = "one to one") -> Figure:
     """One input, one output, no time axis: a plain feed-forward (DNN) layer."""
     fig, ax = _panel(ax, 2.0, 3.4)
     draw_unrolled(ax, 1, h0=False, cell_labels=["$h$"], input_labels=["$x$"],
@@ -330,7 +332,7 @@ def one_to_one(ax: Axes | None = None, title: str | None = "one to one") -> Figu
     return fig
 
 
-def one_to_many(T: int = 4, feedback: bool = False, ax: Axes | None = None,
+def one_to_many_diagram(T: int = 4, feedback: bool = False, ax: Axes | None = None,
                 title: str | None = "one to many") -> Figure:
     """One input at the first step, an output at every step (e.g. image captioning);
     ``feedback`` draws the variant that feeds each output into the next step."""
@@ -340,7 +342,7 @@ def one_to_many(T: int = 4, feedback: bool = False, ax: Axes | None = None,
     return fig
 
 
-def many_to_one(T: int = 4, ax: Axes | None = None,
+def many_to_one_diagram(T: int = 4, ax: Axes | None = None,
                 title: str | None = "many to one") -> Figure:
     """An input at every step, one output from the last state (e.g. review sentiment)."""
     fig, ax = _panel(ax, 1.4 + 1.3 * T, 3.6)
@@ -349,7 +351,7 @@ def many_to_one(T: int = 4, ax: Axes | None = None,
     return fig
 
 
-def many_to_many(T: int = 4, ax: Axes | None = None,
+def many_to_many_diagram(T: int = 4, ax: Axes | None = None,
                  title: str | None = "many to many (aligned)") -> Figure:
     """An input and an output at every step (e.g. tagging every word)."""
     fig, ax = _panel(ax, 1.4 + 1.3 * T, 3.6)
@@ -358,7 +360,7 @@ def many_to_many(T: int = 4, ax: Axes | None = None,
     return fig
 
 
-def encoder_decoder(T_in: int = 3, T_out: int = 4, feedback: bool = False,
+def encoder_decoder_diagram(T_in: int = 3, T_out: int = 4, feedback: bool = False,
                     ax: Axes | None = None,
                     title: str | None = "many to many (encoder-decoder)") -> Figure:
     """An encoder reads ``T_in`` inputs; its last state ``h_T`` starts a decoder that
@@ -379,7 +381,7 @@ def encoder_decoder(T_in: int = 3, T_out: int = 4, feedback: bool = False,
     return fig
 
 
-def stacked(T: int = 4, layers: int = 3, ax: Axes | None = None,
+def stacked_diagram(T: int = 4, layers: int = 3, ax: Axes | None = None,
             title: str | None = "deep (stacked) RNN") -> Figure:
     """``layers`` RNNs stacked in space: layer l reads the states of layer l-1 at the
     same step; time runs along x, depth along y."""
@@ -400,11 +402,11 @@ def stacked(T: int = 4, layers: int = 3, ax: Axes | None = None,
 def rnn_types_overview() -> Figure:
     """The five pictures of 19-1 side by side, in the same style."""
     fig, axes = new_figure(17, 2.9, ncols=5)
-    one_to_one(ax=axes[0])
-    one_to_many(T=3, ax=axes[1])
-    many_to_one(T=3, ax=axes[2])
-    many_to_many(T=3, ax=axes[3])
-    encoder_decoder(T_in=3, T_out=3, ax=axes[4], title="many to many (enc-dec)")
+    one_to_one_diagram(ax=axes[0])
+    one_to_many_diagram(T=3, ax=axes[1])
+    many_to_one_diagram(T=3, ax=axes[2])
+    many_to_many_diagram(T=3, ax=axes[3])
+    encoder_decoder_diagram(T_in=3, T_out=3, ax=axes[4], title="many to many (enc-dec)")
     # one scale for all panels: widths proportional to the drawn extents
     spans = []
     for ax in axes:

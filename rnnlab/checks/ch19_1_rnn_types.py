@@ -56,7 +56,7 @@ def _cell(x, h, b, wx=WX, wh=WH):
     return {"x_t": x, "h_prev": h, "Wx": wx, "Wh": wh, "b": b}
 
 
-TANH_HINT = "（若 tanh_applied 也沒通過，先加上 np.tanh，這幾項通常會一起通過）"
+TANH_HINT = "（若 tanh_applied 也沒通過，先加上 np.tanh）"
 
 CHECKS = {
     "test_rnn_cell_forward": [
@@ -79,12 +79,14 @@ CHECKS = {
         ),
         Check(
             name="tanh_applied",
-            code="out = rnn_cell_forward(x_t, h_prev, Wx, Wh, b)[0]",
-            inputs=_cell(ZX, ZH, np.array([3.0, -2.0, 0.5, 0.0])),
-            expected=np.array([[0.9950547537, -0.9640275801, 0.4621171573, 0.0],
-                               [0.9950547537, -0.9640275801, 0.4621171573, 0.0]]),
-            message="只有 b 非零、而且 b 的值很大時，h_next 應為 tanh(b)，必定落在 (-1, 1) "
-                    "之間：可能漏了 np.tanh（或用了別的 activation）。",
+            code="import numpy as np\n"
+                 "h = rnn_cell_forward(x_t, h_prev, Wx, Wh, b)[0]\n"
+                 "out = bool(np.all(np.abs(h) < 1.0) and np.abs(h).max() > 0.9)",
+            inputs=_cell(3 * X, 3 * H_PREV, 3 * B),
+            expected=True,
+            message="輸入很大時，h_next 應該很接近 ±1 但不超出 (-1, 1)：可能漏了 np.tanh"
+                    "（或用了別的 activation）。這也會讓下面的 only_x、only_h_prev、only_b "
+                    "一起失敗。",
         ),
         Check(
             name="only_x",

@@ -1,0 +1,258 @@
+"""19-1 (RNN 網路的種類): the reference solution equals PyTorch, its public checks pass,
+and each public check catches the mistake its message names."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.reference import REPO_ROOT, reference_namespace, source_notebook
+from rnnlab.checking import run_checks
+from rnnlab.checks import public_checks
+
+A = "ch19_1_rnn_types"
+GRADED = ["rnn_cell_forward", "rnn_forward", "one_to_many", "many_to_one", "many_to_many",
+          "deep_rnn_forward"]
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return reference_namespace(A)
+
+
+def failures(namespace, grade_id):
+    """Names of the public checks of ``grade_id`` that fail on ``namespace``."""
+    return {r.name for r in run_checks(public_checks(A, grade_id), namespace) if not r.passed}
+
+
+# ---------------------------------------------------------------- against PyTorch
+def torch_rnn(num_layers, D, H, seed=0):
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(seed)
+    return torch, torch.nn.RNN(D, H, num_layers=num_layers, nonlinearity="tanh",
+                               batch_first=True).double()
+
+
+def numpy_params(rnn, layer):
+    """(Wx, Wh, b) of one layer of a torch.nn.RNN in our convention."""
+    get = lambda name: getattr(rnn, f"{name}_l{layer}").detach().numpy()  # noqa: E731
+    return get("weight_ih").T, get("weight_hh").T, get("bias_ih") + get("bias_hh")
+
+
+def test_rnn_forward_equals_torch_rnn(ref):
+    N, T, D, H = 3, 7, 4, 5
+    torch, rnn = torch_rnn(1, D, H)
+    rng = np.random.default_rng(0)
+    x, h0 = rng.normal(size=(N, T, D)), rng.normal(size=(N, H))
+    with torch.no_grad():
+        want, h_last = rnn(torch.from_numpy(x), torch.from_numpy(h0)[None])
+    h, _ = ref["rnn_forward"](x, h0, *numpy_params(rnn, 0))
+    assert h.shape == (N, T, H)
+    np.testing.assert_allclose(h, want.numpy(), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(h[:, -1], h_last[0].numpy(), rtol=0, atol=1e-6)
+    # one step of rnn_forward is one rnn_cell_forward
+    h1, _ = ref["rnn_cell_forward"](x[:, 0], h0, *numpy_params(rnn, 0))
+    np.testing.assert_allclose(h[:, 0], h1, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("num_layers", [2, 3])
+def test_deep_rnn_forward_equals_stacked_torch_rnn(ref, num_layers):
+    N, T, D, H = 2, 6, 3, 4
+    torch, rnn = torch_rnn(num_layers, D, H, seed=num_layers)
+    rng = np.random.default_rng(1)
+    x, h0s = rng.normal(size=(N, T, D)), rng.normal(size=(num_layers, N, H))
+    with torch.no_grad():
+        want, h_last = rnn(torch.from_numpy(x), torch.from_numpy(h0s))
+    layers = [numpy_params(rnn, layer) for layer in range(num_layers)]
+    top, hs = ref["deep_rnn_forward"](x, h0s, layers)
+    np.testing.assert_allclose(top, want.numpy(), rtol=0, atol=1e-6)
+    assert len(hs) == num_layers and hs[-1] is top
+    for layer in range(num_layers):  # every layer's last state is torch's h_n
+        np.testing.assert_allclose(hs[layer][:, -1], h_last[layer].numpy(), rtol=0, atol=1e-6)
+
+
+def test_read_outs_equal_a_linear_layer_on_torch_states(ref):
+    torch = pytest.importorskip("torch")
+    N, T, H, C = 3, 5, 4, 2
+    rng = np.random.default_rng(2)
+    h = rng.normal(size=(N, T, H))
+    linear = torch.nn.Linear(H, C).double()
+    Wy, by = linear.weight.detach().numpy().T, linear.bias.detach().numpy()
+    with torch.no_grad():
+        every = linear(torch.from_numpy(h)).numpy()
+    np.testing.assert_allclose(ref["many_to_many"](h, Wy, by), every, atol=1e-12)
+    np.testing.assert_allclose(ref["many_to_one"](h, Wy, by), every[:, -1], atol=1e-12)
+
+
+def test_one_to_many_is_an_rnn_whose_later_inputs_are_zero(ref):
+    N, T, D, H, C = 2, 4, 3, 5, 6
+    rng = np.random.default_rng(3)
+    x0, h0 = rng.normal(size=(N, D)), rng.normal(size=(N, H))
+    Wx, Wh, b = rng.normal(size=(D, H)), rng.normal(size=(H, H)), rng.normal(size=H)
+    Wy, by = rng.normal(size=(H, C)), rng.normal(size=C)
+    x = np.zeros((N, T, D))
+    x[:, 0] = x0
+    want, _ = ref["rnn_forward"](x, h0, Wx, Wh, b)
+    y, h = ref["one_to_many"](x0, h0, Wx, Wh, b, Wy, by, T)
+    np.testing.assert_allclose(h, want, atol=1e-12)
+    np.testing.assert_allclose(y, want @ Wy + by, atol=1e-12)
+
+
+def test_reference_does_not_modify_inputs_and_keeps_float32(ref):
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(2, 3, 4)).astype(np.float32)
+    args = [x, np.ones((2, 5), np.float32), rng.normal(size=(4, 5)).astype(np.float32),
+            rng.normal(size=(5, 5)).astype(np.float32), np.ones(5, np.float32)]
+    kept = [a.copy() for a in args]
+    h, _ = ref["rnn_forward"](*args)
+    assert h.dtype == np.float32
+    assert all(np.array_equal(a, k) for a, k in zip(args, kept))
+
+
+# ---------------------------------------------------------------- the checks
+def test_public_checks_pass_on_the_reference(ref):
+    for name in GRADED:
+        assert failures(ref, f"test_{name}") == set(), name
+
+
+def test_public_checks_fail_on_the_stub():
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+
+    namespace = {name: stub for name in GRADED}
+    for name in GRADED:
+        checks = public_checks(A, f"test_{name}")
+        assert failures(namespace, f"test_{name}") == {c.name for c in checks}
+
+
+def mutant(ref, **functions):
+    """The reference namespace with some functions replaced by buggy versions."""
+    namespace = dict(ref)
+    namespace.update(functions)
+    return namespace
+
+
+def test_cell_checks_name_the_broken_term(ref):
+    def no_bias(x_t, h_prev, Wx, Wh, b):
+        return np.tanh(x_t @ Wx + h_prev @ Wh), None
+
+    def no_tanh(x_t, h_prev, Wx, Wh, b):
+        return x_t @ Wx + h_prev @ Wh + b, None
+
+    def no_recurrence(x_t, h_prev, Wx, Wh, b):
+        return np.tanh(x_t @ Wx + b), None
+
+    def in_place(x_t, h_prev, Wx, Wh, b):
+        h_next = np.tanh(x_t @ Wx + h_prev @ Wh + b)
+        h_prev[...] = h_next  # right answer, but the caller's array is overwritten
+        return h_next, None
+
+    def failed(ns):
+        return failures(ns, "test_rnn_cell_forward")
+
+    assert failed(mutant(ref, rnn_cell_forward=no_bias)) == {"only_b", "all_terms"}
+    assert "tanh_applied" in failed(mutant(ref, rnn_cell_forward=no_tanh))
+    assert failed(mutant(ref, rnn_cell_forward=no_recurrence)) == {"only_h_prev", "all_terms"}
+    assert failed(mutant(ref, rnn_cell_forward=in_place)) == {"inputs_not_modified"}
+
+
+def test_forward_checks_catch_a_state_that_is_not_carried(ref):
+    def always_h0(x, h0, Wx, Wh, b):
+        h = np.stack([np.tanh(x[:, t] @ Wx + h0 @ Wh + b) for t in range(x.shape[1])], 1)
+        return h, None
+
+    def shifted(x, h0, Wx, Wh, b):  # returns h0, h1, ..., h_{T-1}
+        h, _ = ref["rnn_forward"](x, h0, Wx, Wh, b)
+        return np.concatenate([h0[:, None], h[:, :-1]], axis=1), None
+
+    failed = failures(mutant(ref, rnn_forward=always_h0), "test_rnn_forward")
+    assert "state_carried" in failed and "one_step_equals_cell" not in failed
+    assert "every_step" in failures(mutant(ref, rnn_forward=shifted), "test_rnn_forward")
+
+
+def test_read_out_checks_catch_the_first_step_and_a_missing_bias(ref):
+    def first_step(h, Wy, by):
+        return h[:, 0] @ Wy + by
+
+    def summed(h, Wy, by):
+        return h.sum(axis=1) @ Wy + by
+
+    def no_bias(h, Wy, by):
+        return h[:, -1] @ Wy
+
+    assert failures(mutant(ref, many_to_one=first_step), "test_many_to_one") == {
+        "uses_last_step", "ignores_earlier_steps"}
+    assert failures(mutant(ref, many_to_one=summed), "test_many_to_one") == {
+        "ignores_earlier_steps"}
+    assert failures(mutant(ref, many_to_one=no_bias), "test_many_to_one") == {"only_by"}
+    assert failures(mutant(ref, many_to_many=lambda h, Wy, by: h @ Wy),
+                    "test_many_to_many") == {"only_by"}
+
+
+def test_one_to_many_checks_catch_an_input_fed_at_every_step(ref):
+    def every_step(x0, h0, Wx, Wh, b, Wy, by, T):
+        x = np.repeat(x0[:, None], T, axis=1)
+        h, _ = ref["rnn_forward"](x, h0, Wx, Wh, b)
+        return h @ Wy + by, h
+
+    failed = failures(mutant(ref, one_to_many=every_step), "test_one_to_many")
+    assert "input_only_at_first_step" in failed
+    assert "first_step_is_a_cell" not in failed and "shapes" not in failed
+
+
+def test_deep_checks_catch_shared_h0_and_a_top_layer_reading_x(ref):
+    def first_h0_everywhere(x, h0s, layers):
+        hs, inputs = [], x
+        for Wx, Wh, b in layers:
+            inputs, _ = ref["rnn_forward"](inputs, h0s[0], Wx, Wh, b)
+            hs.append(inputs)
+        return hs[-1], hs
+
+    def every_layer_reads_last_state_only(x, h0s, layers):
+        hs, inputs = [], x
+        for (Wx, Wh, b), h0 in zip(layers, h0s):
+            h, _ = ref["rnn_forward"](inputs, h0, Wx, Wh, b)
+            hs.append(h)
+            inputs = np.repeat(h[:, -1:], x.shape[1], axis=1)
+        return hs[-1], hs
+
+    failed = failures(mutant(ref, deep_rnn_forward=first_h0_everywhere),
+                      "test_deep_rnn_forward")
+    assert failed == {"own_h0_per_layer"}
+    failed = failures(mutant(ref, deep_rnn_forward=every_layer_reads_last_state_only),
+                      "test_deep_rnn_forward")
+    assert "second_layer_reads_first" in failed and "one_layer_is_rnn_forward" not in failed
+
+
+def test_the_student_package_holds_no_solution():
+    import importlib
+    import pkgutil
+
+    import rnnlab
+
+    for info in pkgutil.walk_packages(rnnlab.__path__, "rnnlab."):
+        module = importlib.import_module(info.name)
+        defined = [n for n in GRADED if callable(getattr(module, n, None))]
+        assert not defined, f"{info.name} defines graded function(s) {defined}"
+
+
+# ---------------------------------------------------------------- the notebook
+@pytest.mark.slow
+def test_solution_notebook_runs_top_to_bottom_quickly(tmp_path, monkeypatch):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))  # hidden tests import `autograder`
+    nb = nbformat.read(source_notebook(A), as_version=4)
+    start = time.perf_counter()
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    elapsed = time.perf_counter() - start
+    assert elapsed < 30, f"the notebook took {elapsed:.1f} s"
+    figures = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
+                  for o in c.outputs)
+    assert figures == 9  # overview, unrolled, 5 types (+ feedback variant), stacked
+    stderr = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.get("name") == "stderr"]
+    assert not stderr
+    assert Path(source_notebook(A)).exists()
