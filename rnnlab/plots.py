@@ -62,7 +62,7 @@ def plot_length_by_class(lengths: Sequence[float], labels: Sequence[str], ax=Non
     top = float(upper) if upper is not None else float(lengths.max(initial=1.0))
     if np.all(lengths == np.round(lengths)):  # counts: whole-number bins avoid a comb pattern
         step = max(1.0, float(np.ceil(top / bins)))
-        edges = np.arange(0.0, top + step, step) - 0.5
+        edges = np.arange(int(top // step) + 2) * step - 0.5  # the last bin holds `top`
     else:
         edges = np.linspace(0.0, top, bins + 1)
     for i, label in enumerate(dict.fromkeys(labels.tolist())):  # classes in order of appearance

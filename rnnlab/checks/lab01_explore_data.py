@@ -7,6 +7,7 @@ _TRUE = ["spam", "spam", "spam", "ham", "ham", "ham", "ham"]
 _PRED = ["spam", "spam", "ham", "spam", "spam", "spam", "ham"]
 _MIXED = {"y_true": _TRUE, "y_pred": _PRED}
 _COUNT_KEYS = '["tp", "fp", "fn", "tn"]'
+_FIX_COUNTS_FIRST = "（如果 [confusion_counts] 也沒通過，請先修正它）"
 
 _FRAME = "import pandas as pd\ndf = pd.DataFrame({'label': labels, 'text': texts}, dtype=str)\n"
 
@@ -100,7 +101,7 @@ CHECKS = {
             code="out = binary_metrics(y_true, y_pred)['accuracy']",
             inputs=_MIXED,
             expected=0.42857142857142855,
-            message="accuracy 應為 (TP + TN) / N，也就是預測正確的比例。",
+            message="accuracy 應為 (TP + TN) / N，也就是預測正確的比例。" + _FIX_COUNTS_FIRST,
         ),
         Check(
             name="precision_and_recall",
@@ -108,7 +109,7 @@ CHECKS = {
             inputs=_MIXED,
             expected=[0.4, 0.6666666666666666],
             message="[precision, recall] 不對：precision = TP / (TP + FP)、"
-                    "recall = TP / (TP + FN)；是不是把兩者對調了？",
+                    "recall = TP / (TP + FN)；是不是把兩者對調了？" + _FIX_COUNTS_FIRST,
         ),
         Check(
             name="f1",
@@ -116,7 +117,7 @@ CHECKS = {
             inputs=_MIXED,
             expected=0.5,
             message="F1 應為 2·precision·recall / (precision + recall)"
-                    "（precision 與 recall 的調和平均，不是算術平均）。",
+                    "（precision 與 recall 的調和平均，不是算術平均）。" + _FIX_COUNTS_FIRST,
         ),
         Check(
             name="mcc",
@@ -124,15 +125,15 @@ CHECKS = {
             inputs=_MIXED,
             expected=-0.09128709291752768,
             message="MCC 應為 (TP·TN − FP·FN) / sqrt((TP+FP)(TP+FN)(TN+FP)(TN+FN))；"
-                    "這個例子比亂猜還差，所以 MCC 是負的。",
+                    "這個例子比亂猜還差，所以 MCC 是負的。" + _FIX_COUNTS_FIRST,
         ),
         Check(
             name="positive_argument",
-            code=f"m = binary_metrics(y_true, y_pred, positive='ham')\n"
-                 f"out = [m[k] for k in {_COUNT_KEYS}]",
+            code="m = binary_metrics(y_true, y_pred, positive='ham')\n"
+                 "out = [m['tp'], m['tn']]",
             inputs=_MIXED,
-            expected=[1, 1, 3, 2],
-            message="positive='ham' 時 TP/FP/FN/TN 不對：是不是把 'spam' 寫死在程式碼裡，"
+            expected=[1, 2],
+            message="positive='ham' 時 [TP, TN] 不對：是不是把 'spam' 寫死在程式碼裡，"
                     "沒有使用 positive 參數？",
             compare="equal",
         ),
@@ -277,10 +278,10 @@ CHECKS = {
         ),
         Check(
             name="exact_text_only",
-            code="r = duplicate_report(texts)\nout = [r['n_unique'], r['n_duplicates']]",
+            code="r = duplicate_report(texts)\nout = [r['n_unique'], r['max_count']]",
             inputs={"texts": ["Ok", "ok", "Ok ", "Ok"]},
-            expected=[3, 1],
-            message="[n_unique, n_duplicates] 不對：只有完全相同的文字才算重複，"
+            expected=[3, 2],
+            message="[n_unique, max_count] 不對：只有完全相同的文字才算重複，"
                     "大小寫或空白不同就是不同的訊息（不要 lower() 或 strip()）。",
             compare="equal",
         ),
@@ -298,10 +299,10 @@ CHECKS = {
             name="pandas_series",
             code="import pandas as pd\n"
                  "r = duplicate_report(pd.Series(texts, index=[4, 4, 9, 1], dtype=str))\n"
-                 "out = [r['n_total'], r['n_unique'], r['n_duplicates']]",
+                 "out = [r['n_total'], r['n_unique']]",
             inputs={"texts": ["hi", "yo", "hi", "yo"]},
-            expected=[4, 2, 2],
-            message="輸入是 pandas Series（index 可能重複或不連續）時結果不對："
+            expected=[4, 2],
+            message="輸入是 pandas Series（index 可能重複或不連續）時 [n_total, n_unique] 不對："
                     "請只看文字本身，不要用 index 取值。",
             compare="equal",
         ),
