@@ -56,6 +56,7 @@ def _cell(x, h, b, wx=WX, wh=WH):
     return {"x_t": x, "h_prev": h, "Wx": wx, "Wh": wh, "b": b}
 
 
+NEEDS_CELL = "（one_to_many 用到你的 rnn_cell_forward：請先讓 test_rnn_cell_forward 通過）"
 TANH_HINT = "（若 tanh_applied 也沒通過，先加上 np.tanh）"
 
 CHECKS = {
@@ -226,7 +227,7 @@ CHECKS = {
             expected=np.array([[-0.4542164327, -0.3274773948, 0.6640367703, 0.4929879667],
                                [0.2729050806, 0.1877462059, -0.2260283523, 0.4136444422]]),
             message="h[:, 0] 應為第一個 time step 讀入 x0 之後的狀態，也就是 "
-                    "rnn_cell_forward(x0, h0, Wx, Wh, b) 的 h_next。",
+                    "rnn_cell_forward(x0, h0, Wx, Wh, b) 的 h_next。" + NEEDS_CELL,
         ),
         Check(
             name="input_only_at_first_step",
@@ -253,7 +254,8 @@ CHECKS = {
                                [[-0.0199973338, -0.3452140341, 0.1683810459, 0.4542164327],
                                 [-0.0244582382, 0.0457350767, 0.1557497813, 0.3296597047],
                                 [0.0638648836, -0.1359403205, 0.1496548307, 0.390159894]]]),
-            message="x0 為 0 時結果不對：第一步要用傳進來的 h0，每一步都要加 bias b。",
+            message="x0 為 0 時結果不對：第一步要用傳進來的 h0，每一步都要加 bias b。"
+                    + NEEDS_CELL,
         ),
         Check(
             name="read_out_every_step",
@@ -381,7 +383,8 @@ CHECKS = {
                                [[0.2729050806, 0.1877462059, -0.2260283523, 0.4136444422],
                                 [0.2285294543, -0.1341587354, -0.1659397596, 0.5877867835],
                                 [0.2247510164, -0.4970444387, 0.0816948316, 0.6915435272]]]),
-            message="只有一層時，結果應等於 rnn_forward(x, h0s[0], *layers[0]) 的 h。",
+            message="只有一層時，結果應等於 rnn_forward(x, h0s[0], *layers[0]) 的 h"
+                    "（deep_rnn_forward 用到你的 rnn_forward：請先讓 test_rnn_forward 通過）。",
         ),
         Check(
             name="second_layer_reads_first",
