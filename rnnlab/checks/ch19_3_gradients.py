@@ -268,7 +268,7 @@ CHECKS = {
         Check(
             name="counts_back_from_the_last_step",
             code="out = jacobian_product_norms(J)",
-            inputs={"J": np.array([2.0 * np.eye(2), 3.0 * np.eye(2)])},
+            inputs={"J": np.array([[[2.0]], [[3.0]]])},  # H = 1: every norm is |J|
             expected=np.array([3.0, 6.0]),
             message="d = 1 是最後一步 ∂h_T/∂h_{T-1} = J[-1]（norm 3），d = 2 是 J[-1] @ J[-2]"
                     "（norm 6）；若得到 [2, 6]，你是從 J[0] 開始往後乘的。",
