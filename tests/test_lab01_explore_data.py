@@ -46,6 +46,8 @@ def test_naive_read_csv_joins_three_lines_into_one_row(sms_spam_file, df):
     assert lines[5081].startswith('ham\t"Keep ur problems') and not lines[5081].endswith('"')
     assert lines[5083].startswith('ham\t"HI BABE') and lines[5083].endswith('"')
     assert naive.iloc[5081, 1].count("\n") == 2
+    assert "SD..\nham\tYeah" in naive.iloc[5081, 1]
+    assert "\nham\tHI BABE" in naive.iloc[5081, 1]  # the next `"` closed the quote
     changed = naive[1].iloc[:5081] != df["text"].iloc[:5081]
     assert int(changed.sum()) == 46  # quotes silently stripped before the merge
     fixed = pd.read_csv(sms_spam_file, sep="\t", header=None, names=["label", "text"],
