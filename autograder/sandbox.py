@@ -256,6 +256,7 @@ class Child:
                  "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", "/tmp",
                  "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", SANDBOX_DIR,
                  "--ro-bind", str(WORKER), WORKER_IN_SANDBOX,
+                 "--remount-ro", "/dev", "--remount-ro", "/",  # only the two tmpfs are writable
                  "--chdir", SANDBOX_DIR, "--unshare-all", "--die-with-parent",
                  "--new-session", "--as-pid-1", "--hostname", "sandbox", "--clearenv"]
         for key, value in CHILD_ENV.items():

@@ -107,6 +107,12 @@ def _convert_old(nb: dict, text: str) -> dict:
     return json.loads(nbformat.writes(converted))
 
 
+def _looks_binary(data: bytes) -> bool:
+    head = data[:65536]
+    control = sum(b < 9 or 13 < b < 32 for b in head)
+    return b"\0" in head or control > len(head) // 100
+
+
 def read_answer_cells(path: Path, wanted: list[str], max_bytes: int = MAX_NOTEBOOK_BYTES
                       ) -> tuple[dict[str, str], list[str]]:
     """The sources of the code cells whose nbgrader ``grade_id`` is in ``wanted``.
@@ -128,8 +134,10 @@ def read_answer_cells(path: Path, wanted: list[str], max_bytes: int = MAX_NOTEBO
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SubmissionError(
-            "不是文字檔（二進位檔案）：請繳交 Jupyter notebook (.ipynb)") from None
+        if _looks_binary(data):
+            raise SubmissionError(
+                "不是文字檔（二進位檔案）：請繳交 Jupyter notebook (.ipynb)") from None
+        text = data.decode("utf-8-sig", errors="replace")  # a few bad bytes, e.g. cut short
     try:
         nb = json.loads(text)
     except RecursionError:

@@ -1,0 +1,1 @@
+"""Tests of the grading harness: the submission corpus and its expected outcomes."""
