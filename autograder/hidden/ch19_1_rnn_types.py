@@ -51,7 +51,7 @@ CHECKS = {
         Check(name="long_sequence", code="out = rnn_forward(x, h0, Wx, Wh, b)[0]",
               inputs=LONG, expected=FROM_REFERENCE,
               message="T = 40 的長序列結果不同：不要把 T 寫死。"),
-        Check(name="inputs_not_modified",
+        Check(name="random_inputs_not_modified",
               code="import numpy as np\n"
                    "kept = [a.copy() for a in (x, h0, Wx, Wh, b)]\n"
                    "rnn_forward(x, h0, Wx, Wh, b)\n"
