@@ -93,8 +93,9 @@ def test_check_modules_cover_exactly_the_test_cells(aid):
         for check in public[gid]:
             assert not (isinstance(check.expected, str) and check.expected == FROM_REFERENCE), (
                 f"{gid}/{check.name}: public checks carry literal expected values")
-        names = [c.name for c in public[gid] + hidden[gid]]
-        assert len(names) == len(set(names)), f"{gid}: check names must be unique"
+        for kind in (public[gid], hidden[gid]):
+            names = [c.name for c in kind]
+            assert len(names) == len(set(names)), f"{gid}: check names must be unique"
 
 
 def test_answer_cells_are_self_contained(aid):
