@@ -405,6 +405,51 @@ LABELS_UNSORTED = '''def label_counts(labels):
         counts[label] = counts.get(label, 0) + 1
     return counts  # not sorted by frequency
 '''
+FILTERS_LINE = "FILTERS = '!\"#$%&()*+,-./:;<=>?@[\\\\]^_`{|}~\\t\\n'\n\n\n"
+TOKENIZE_NOT_LOWER = FILTERS_LINE + '''def tokenize(text):
+    table = str.maketrans({ch: " " for ch in FILTERS})
+    return [word for word in text.translate(table).split(" ") if word]  # forgot lower()
+'''
+TOKENIZE_KEEPS_PUNCTUATION = FILTERS_LINE + '''def tokenize(text):
+    return [word for word in text.lower().split(" ") if word]  # FILTERS never used
+'''
+VOCAB_TIES_ALPHABETICAL = '''def build_vocab(texts, oov_token="<OOV>"):
+    counts = {}
+    for text in texts:
+        for word in tokenize(text):
+            counts[word] = counts.get(word, 0) + 1
+    ranked = sorted(counts, key=lambda w: (-counts[w], w))  # ties alphabetical
+    words = ranked if oov_token is None else [oov_token] + ranked
+    return {word: index for index, word in enumerate(words, start=1)}
+'''
+VOCAB_FROM_ZERO = '''def build_vocab(texts, oov_token="<OOV>"):
+    counts = {}
+    for text in texts:
+        for word in tokenize(text):
+            counts[word] = counts.get(word, 0) + 1
+    ranked = sorted(counts, key=counts.get, reverse=True)
+    words = ranked if oov_token is None else [oov_token] + ranked
+    return {word: index for index, word in enumerate(words)}  # starts at 0
+'''
+PAD_WRONG_SIDE = '''import numpy as np
+
+
+def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0):
+    if maxlen is None:
+        maxlen = max(len(seq) for seq in sequences)
+    out = np.full((len(sequences), maxlen), value, dtype=np.int32)
+    for row, seq in enumerate(sequences):
+        kept = list(seq)[-maxlen:] if truncating == "pre" else list(seq)[:maxlen]
+        if not kept:
+            continue
+        if padding == "post":  # sides swapped
+            out[row, maxlen - len(kept):] = kept
+        else:
+            out[row, :len(kept)] = kept
+    return out
+'''
+PAD_FLOAT = PAD_WRONG_SIDE.replace("dtype=np.int32", "dtype=float").replace(
+    "if padding == \"post\":  # sides swapped", "if padding == \"pre\":")
 
 # assignment -> [(case, {answer grade_id: source}, Expect, about)]
 HANDWRITTEN: dict[str, list[tuple[str, dict[str, str], Expect, str]]] = {
@@ -415,6 +460,29 @@ HANDWRITTEN: dict[str, list[tuple[str, dict[str, str], Expect, str]]] = {
         ("cell_without_tanh", {"rnn_cell_forward": CELL_NO_TANH},
          Expect(failed=("test_rnn_cell_forward",), score="partial",
                 test_message=(("test_rnn_cell_forward", "np.tanh"),)), "h = xWx + hWh + b"),
+    ],
+    "lab02_tokenize": [
+        ("tokenize_not_lowercased", {"tokenize": TOKENIZE_NOT_LOWER},
+         Expect(failed=("test_tokenize",), score="partial",
+                test_message=(("test_tokenize", "沒有轉成小寫"),)), "forgot text.lower()"),
+        ("tokenize_keeps_punctuation", {"tokenize": TOKENIZE_KEEPS_PUNCTUATION},
+         Expect(failed=("test_tokenize",), score="partial",
+                test_message=(("test_tokenize", "標點沒有處理好"),)), "FILTERS unused"),
+        ("vocab_ties_alphabetical", {"build_vocab": VOCAB_TIES_ALPHABETICAL},
+         Expect(failed=("test_build_vocab",), passed=("test_tokenize", "test_pad_sequences"),
+                score="partial",
+                test_message=(("test_build_vocab", "次數相同時順序錯了"),)),
+         "ties sorted alphabetically"),
+        ("vocab_from_zero", {"build_vocab": VOCAB_FROM_ZERO},
+         Expect(failed=("test_build_vocab",), passed=("test_tokenize", "test_pad_sequences"),
+                score="partial", test_message=(("test_build_vocab", "index 從 1 開始"),)),
+         "indices start at 0"),
+        ("pad_wrong_side", {"pad_sequences": PAD_WRONG_SIDE},
+         Expect(failed=("test_pad_sequences",), score=8,
+                test_message=(("test_pad_sequences", "padding 補錯邊"),)), "pre/post swapped"),
+        ("pad_float_dtype", {"pad_sequences": PAD_FLOAT},
+         Expect(failed=("test_pad_sequences",), score=8,
+                test_message=(("test_pad_sequences", "dtype 要是整數"),)), "float padding"),
     ],
     "lab01_explore_data": [
         ("labels_unsorted", {"label_counts": LABELS_UNSORTED},
