@@ -137,7 +137,7 @@ CHECKS = {
                    "out = {'index': res.index.tolist(), 'n_words': res['n_words'].tolist()}",
               inputs={"labels": _binary(43, 25), "texts": _texts(43, 25)}, compare="equal",
               message="index 打亂時要保留 index 與列的順序。"),
-        Check(name="input_not_modified",
+        Check(name="random_frame_not_modified",
               code=_FRAME + "before = df.copy()\nadd_length_columns(df)\n"
                    "out = bool(df.equals(before))",
               inputs={"labels": _binary(44, 10), "texts": _texts(44, 10)}, compare="equal",
