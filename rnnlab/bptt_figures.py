@@ -181,7 +181,7 @@ def truncation_grid(T: int = 8, k: int | None = 2, scheme: str = "window",
         for edge in range(k + 1, T, k + 1):  # the cuts between chunks
             ax.axvline(edge + 0.5, color="#333333", linewidth=2)
     cells = int((reach[:, 1:] > 0).sum())
-    ax.set_xlabel(f"cells that backpropagate: {cells} (full BPTT: {T * (T + 1) // 2})",
+    ax.set_xlabel(f"(loss, cell) pairs reached: {cells} (full BPTT: {T * (T + 1) // 2})",
                   fontsize=FONT_SIZE - 2)
     name = "full BPTT" if k is None else _SCHEME_TITLES[scheme].replace("$k$", f"$k={k}$")
     ax.set_title(title or name, fontsize=FONT_SIZE - 1)

@@ -40,7 +40,12 @@ def _only_step(t: int) -> np.ndarray:
     return dh
 
 
-DH_FIRST, DH_STEP1, DH_LAST = _only_step(0), _only_step(1), _only_step(3)
+DH_FIRST, DH_STEP1, DH_STEP2, DH_LAST = (
+    _only_step(0),
+    _only_step(1),
+    _only_step(2),
+    _only_step(3),
+)
 
 CHECKS = {
     "test_rnn_cell_forward": [
@@ -803,6 +808,20 @@ CHECKS = {
             message=(
                 "dh0 收到了不該收到的梯度：truncate=k 時只有 t < k 的 dh[:, t] 能傳到 h0（h0"
                 " 算是 h[:, -1]）；這裡 t = 3、k = 2，dh0 應該全是 0。"
+            ),
+        ),
+        Check(
+            name="dh0_boundary_t_equals_k",
+            code=(
+                "_, cache = rnn_forward(x, h0, Wx, Wh, b)\n"
+                "out = rnn_backward(dh, cache, truncate=2)[1]"
+            ),
+            inputs={"x": X_SEQ, "h0": H0, "Wx": WX, "Wh": WH, "b": B, "dh": DH_STEP2},
+            expected=np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]),
+            message=(
+                "dh0 收到了不該收到的梯度：t = k 時梯度往回 k 步剛好停在 h[:, 0]（cell 0 仍"
+                "要加上 dx 與參數梯度），但不再傳到 h0；只有 t < k 的 dh[:, t] 會傳到 h0。這"
+                "裡 t = 2、k = 2，dh0 應該全是 0。"
             ),
         ),
         Check(

@@ -1,0 +1,281 @@
+"""19-2 (BPTT): the reference forward, full and truncated BPTT equal PyTorch autograd, the
+gradient check passes, the figures draw the definitions, and the visible checks name the
+mistakes they are written for."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder.reference import reference_namespace
+from rnnlab.bptt_figures import reach_matrix, truncation_grid, truncation_window
+from rnnlab.checking import run_checks
+from rnnlab.checks import public_checks
+from rnnlab.gradcheck import numerical_gradient_array, rel_error
+
+AID = "ch19_2_bptt"
+NAMES = ("dx", "dh0", "dWx", "dWh", "db")
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return reference_namespace(AID)
+
+
+def _problem(seed=0, N=3, T=7, D=4, H=5):
+    rng = np.random.default_rng(seed)
+    return {
+        "x": rng.normal(size=(N, T, D)),
+        "h0": rng.normal(size=(N, H)),
+        "Wx": rng.normal(size=(D, H)) / np.sqrt(D),
+        "Wh": 1.2 * rng.normal(size=(H, H)) / np.sqrt(H),
+        "b": 0.3 * rng.normal(size=H),
+        "dh": rng.normal(size=(N, T, H)),
+    }
+
+
+# ---------------------------------------------------------------- PyTorch as the judge
+@pytest.fixture(scope="module")
+def torch():
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    return torch
+
+
+def _leaves(torch, p):
+    return {k: torch.tensor(p[k], dtype=torch.float64, requires_grad=True)
+            for k in ("x", "h0", "Wx", "Wh", "b")}
+
+
+def _cell(torch, v, x_t, h_prev):
+    return torch.tanh(x_t @ v["Wx"] + h_prev @ v["Wh"] + v["b"])
+
+
+def torch_truncated_bptt(torch, p, k):
+    """Autograd with the graph cut as the spec defines: for each origin t, recompute
+    h_{t-k} .. h_t from h_{t-k-1}.detach() (h0 plays h_{-1}) and backprop dh[:, t]."""
+    v = _leaves(torch, p)
+    T = p["x"].shape[1]
+    with torch.no_grad():  # the states of the forward pass, to start the windows from
+        states, h = [], v["h0"]
+        for t in range(T):
+            h = _cell(torch, v, v["x"][:, t], h)
+            states.append(h)
+    dh = torch.tensor(p["dh"])
+    for t in range(T):
+        first = 0 if k is None else max(t - k, 0)
+        if k is None or t - k - 1 < -1:
+            h = v["h0"]  # the window reaches h0: its gradient flows into dh0
+        elif t - k - 1 == -1:
+            h = v["h0"].detach()
+        else:
+            h = states[t - k - 1].detach()
+        for s in range(first, t + 1):
+            h = _cell(torch, v, v["x"][:, s], h)
+        (h * dh[:, t]).sum().backward()
+    return [np.zeros_like(p[k_]) if v[k_].grad is None else v[k_].grad.numpy()
+            for k_ in ("x", "h0", "Wx", "Wh", "b")]
+
+
+def test_forward_equals_torch_nn_rnn(ref, torch):
+    p = _problem(1)
+    h, _ = ref["rnn_forward"](p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
+    D, H = p["Wx"].shape
+    rnn = torch.nn.RNN(D, H, batch_first=True, nonlinearity="tanh").double()
+    with torch.no_grad():
+        rnn.weight_ih_l0.copy_(torch.tensor(p["Wx"].T))
+        rnn.weight_hh_l0.copy_(torch.tensor(p["Wh"].T))
+        rnn.bias_ih_l0.copy_(torch.tensor(p["b"]))
+        rnn.bias_hh_l0.zero_()
+        expected, _ = rnn(torch.tensor(p["x"]), torch.tensor(p["h0"])[None])
+    assert h.shape == expected.shape
+    np.testing.assert_allclose(h, expected.numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_cell_forward_and_backward_equal_autograd(ref, torch):
+    p = _problem(2)
+    x_t, h_prev = p["x"][:, 0], p["h0"]
+    h_next, cache = ref["rnn_cell_forward"](x_t, h_prev, p["Wx"], p["Wh"], p["b"])
+    grads = ref["rnn_cell_backward"](p["dh"][:, 0], cache)
+    v = _leaves(torch, p)
+    x_leaf = torch.tensor(x_t, requires_grad=True)
+    out = _cell(torch, v, x_leaf, v["h0"])
+    (out * torch.tensor(p["dh"][:, 0])).sum().backward()
+    np.testing.assert_allclose(h_next, out.detach().numpy(), rtol=1e-6, atol=1e-6)
+    expected = [x_leaf.grad, v["h0"].grad, v["Wx"].grad, v["Wh"].grad, v["b"].grad]
+    for name, got, want in zip(NAMES, grads, expected):
+        np.testing.assert_allclose(got, want.numpy(), rtol=1e-6, atol=1e-6, err_msg=name)
+
+
+@pytest.mark.parametrize("seed, T", [(3, 1), (4, 7), (5, 20)])
+def test_full_bptt_equals_autograd(ref, torch, seed, T):
+    p = _problem(seed, T=T)
+    _, cache = ref["rnn_forward"](p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
+    grads = ref["rnn_backward"](p["dh"], cache)
+    v = _leaves(torch, p)
+    h, loss = v["h0"], 0
+    for t in range(T):
+        h = _cell(torch, v, v["x"][:, t], h)
+        loss = loss + (h * torch.tensor(p["dh"][:, t])).sum()
+    loss.backward()
+    for name, got, key in zip(NAMES, grads, ("x", "h0", "Wx", "Wh", "b")):
+        np.testing.assert_allclose(got, v[key].grad.numpy(), rtol=1e-6, atol=1e-6,
+                                   err_msg=name)
+
+
+@pytest.mark.parametrize("k", [None, 0, 1, 2, 3, 6, 7, 10])
+def test_truncated_bptt_equals_autograd_with_the_graph_cut(ref, torch, k):
+    p = _problem(6, T=7)
+    _, cache = ref["rnn_forward"](p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
+    grads = ref["rnn_backward"](p["dh"], cache, truncate=k)
+    expected = torch_truncated_bptt(torch, p, k)
+    for name, got, want in zip(NAMES, grads, expected):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6, err_msg=f"k={k} {name}")
+
+
+def test_truncation_really_truncates(ref):
+    """The truncated gradients differ from full BPTT for small k, equal it for k >= T, and
+    for k = T-1 only dh0 differs (the last origin stops at h[:, 0])."""
+    p = _problem(7, T=6)
+    _, cache = ref["rnn_forward"](p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
+    full = ref["rnn_backward"](p["dh"], cache)
+    for k in (0, 1, 2):
+        assert rel_error(ref["rnn_backward"](p["dh"], cache, truncate=k)[3], full[3]) > 1e-3
+    for k in (6, 9):
+        for got, want in zip(ref["rnn_backward"](p["dh"], cache, truncate=k), full):
+            np.testing.assert_array_equal(got, want)
+    last = ref["rnn_backward"](p["dh"], cache, truncate=5)
+    assert rel_error(last[1], full[1]) > 1e-3
+    for i in (0, 2, 3, 4):
+        np.testing.assert_allclose(last[i], full[i], rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------- gradient check
+def test_reference_passes_the_gradient_check(ref):
+    p = _problem(8, N=2, T=4, D=3, H=4)
+    args = [p["x"], p["h0"], p["Wx"], p["Wh"], p["b"]]
+    _, cache = ref["rnn_forward"](*args)
+    grads = ref["rnn_backward"](p["dh"], cache)
+    for i, name in enumerate(NAMES):
+        def f(v, i=i):
+            return ref["rnn_forward"](*[v if j == i else a for j, a in enumerate(args)])[0]
+
+        assert rel_error(grads[i], numerical_gradient_array(f, args[i], p["dh"])) < 1e-7, name
+
+
+def test_reference_does_not_modify_its_inputs(ref):
+    p = _problem(9)
+    before = {k: v.copy() for k, v in p.items()}
+    _, cache = ref["rnn_forward"](p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
+    for k in (None, 0, 2):
+        ref["rnn_backward"](p["dh"], cache, truncate=k)
+    for key, value in before.items():
+        np.testing.assert_array_equal(p[key], value, err_msg=key)
+
+
+# ---------------------------------------------------------------- figures
+def test_reach_matrix_draws_the_definition():
+    full = reach_matrix(6, None)
+    assert (full[:, 1:] > 0).sum() == 6 * 7 // 2 and (full[:, 0] == 1).all()
+    window = reach_matrix(6, 2, "window")
+    assert window[:, 0].tolist() == [1, 1, 0, 0, 0, 0]  # dh0 only from C_t with t <= k
+    assert (window[5] > 0).tolist() == [False] * 4 + [True] * 3  # C_6 reaches h_4 .. h_6
+    assert (reach_matrix(6, 0, "window") > 0).sum() == 6
+    chunks = reach_matrix(6, 2, "chunks")  # chunks {1,2,3}, {4,5,6}
+    assert (chunks[3] > 0).tolist() == [False] * 4 + [True] + [False] * 2
+    assert (chunks[5] > 0).tolist() == [False] * 4 + [True] * 3
+    assert chunks[:, 0].tolist() == [1, 1, 1, 0, 0, 0]
+    with pytest.raises(ValueError):
+        reach_matrix(4, 1, "sliding")
+
+
+def test_figures_draw():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = truncation_window(T=5, k=2, origins=(5,))
+    windows = [a for a in fig.axes[0].patches if a.get_gid() == "window"]
+    assert len(windows) == 1
+    backward = [a for a in fig.axes[0].patches if a.get_gid() == "arrow-backward"]
+    assert len(backward) == 2 + 2  # C_5 -> y_5 -> h_5, then h_5 -> h_4 -> h_3
+    ax = truncation_grid(5, 1, "chunks")
+    assert "pairs reached" in ax.get_xlabel()
+
+
+# ---------------------------------------------------------------- the checks name the mistakes
+def _student(forget_bias=False, forget_tanh_grad=False, overwrite_dWh=False,
+             ignore_future=False, window_shift=0, dh0_always=False):
+    """A plain per-origin implementation (as a student might write it) with one mistake."""
+
+    def rnn_cell_forward(x_t, h_prev, Wx, Wh, b):
+        h = np.tanh(x_t @ Wx + h_prev @ Wh + (0 if forget_bias else b))
+        return h, (x_t, h_prev, Wx, Wh, h)
+
+    def rnn_forward(x, h0, Wx, Wh, b):
+        h, caches, h_prev = np.zeros(x.shape[:2] + h0.shape[1:]), [], h0
+        for t in range(x.shape[1]):
+            h_prev, c = rnn_cell_forward(x[:, t], h_prev, Wx, Wh, b)
+            h[:, t] = h_prev
+            caches.append(c)
+        return h, caches
+
+    def rnn_cell_backward(dh_next, cache):
+        x_t, h_prev, Wx, Wh, h = cache
+        da = dh_next if forget_tanh_grad else dh_next * (1 - h**2)
+        return da @ Wx.T, da @ Wh.T, x_t.T @ da, h_prev.T @ da, da.sum(axis=0)
+
+    def rnn_backward(dh, caches, truncate=None):
+        N, T, H = dh.shape
+        x_t, _, Wx, Wh, _ = caches[0]
+        dx, dh0 = np.zeros((N, T, x_t.shape[1])), np.zeros((N, H))
+        dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
+        for t in range(T):
+            k = T if truncate is None or truncate >= T else truncate + window_shift
+            if ignore_future:
+                k = 0
+            g = dh[:, t]
+            for s in range(t, max(t - k, 0) - 1, -1):
+                gx, g, gWx, gWh, gb = rnn_cell_backward(g, caches[s])
+                dx[:, s] += gx
+                dWx, db = dWx + gWx, db + gb
+                dWh = gWh if overwrite_dWh else dWh + gWh
+            if t - k < 0 or (dh0_always and t - k <= 0):
+                dh0 += g
+        return dx, dh0, dWx, dWh, db
+
+    return {k: v for k, v in locals().items() if k.startswith("rnn_")}
+
+
+def _failed(namespace, grade_id):
+    return {r.name for r in run_checks(public_checks(AID, grade_id), namespace)
+            if not r.passed}
+
+
+def test_a_correct_per_origin_implementation_passes_every_visible_check():
+    ns = _student()
+    for gid in ("test_rnn_cell_forward", "test_rnn_forward", "test_rnn_cell_backward",
+                "test_rnn_backward", "test_rnn_backward_truncated"):
+        assert _failed(ns, gid) == set(), gid
+
+
+@pytest.mark.parametrize("mistake, grade_id, must_fail, must_pass", [
+    ({"forget_bias": True}, "test_rnn_cell_forward", {"only_b", "all_terms"},
+     {"shape", "only_x", "only_h_prev"}),
+    ({"forget_tanh_grad": True}, "test_rnn_cell_backward",
+     {"tanh_derivative", "gradcheck_db"}, {"shapes", "db_sums_over_batch"}),
+    ({"overwrite_dWh": True}, "test_rnn_backward", {"dWh_accumulated", "gradcheck_dWh"},
+     {"dx", "dh0", "dWx_db_accumulated"}),
+    ({"ignore_future": True}, "test_rnn_backward", {"future_gradient_added", "dx"},
+     {"shapes", "first_step_upstream"}),
+    ({"window_shift": 1}, "test_rnn_backward_truncated", {"k1_reach", "k2_reach"},
+     {"k_ge_T_is_full", "inputs_not_modified"}),
+    ({"window_shift": -1}, "test_rnn_backward_truncated", {"k1_reach", "k2_reach"},
+     {"k_ge_T_is_full", "inputs_not_modified"}),
+    ({"dh0_always": True}, "test_rnn_backward_truncated",
+     {"dh0_boundary_t_equals_k", "k_T_minus_1"},
+     {"k1_reach", "k2_reach", "k2_window_values", "dh0_from_early_steps"}),
+])
+def test_visible_checks_name_the_mistake(mistake, grade_id, must_fail, must_pass):
+    failed = _failed(_student(**mistake), grade_id)
+    assert must_fail <= failed, f"{mistake}: expected {must_fail} to fail, failed {failed}"
+    assert not (must_pass & failed), f"{mistake}: {must_pass & failed} should still pass"
