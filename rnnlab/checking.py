@@ -179,6 +179,12 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+def _num(value: Any) -> str:
+    """A number as a student reads it: 0.529896, not np.float64(0.5298956075275294)."""
+    value = value.item() if isinstance(value, np.generic) else value
+    return f"{value:.6g}" if isinstance(value, float) else repr(value)
+
+
 def _integer_kind(dtype: np.dtype) -> bool:
     return dtype.kind in "iu"
 
@@ -213,8 +219,8 @@ def compare(out: Any, expected: Any, how: str = "allclose", rtol=1e-6, atol=1e-8
         if same:
             return None
         idx = tuple(int(i) for i in np.argwhere(bad)[0]) if bad.any() else ()
-        return (f"數值不同{at}：第一個不同的位置 {list(idx)}，得到 {out[idx]!r}，"
-                f"應為 {expected[idx]!r}（共 {int(bad.sum())}/{bad.size} 個不同）")
+        return (f"數值不同{at}：第一個不同的位置 {list(idx)}，得到 {_num(out[idx])}，"
+                f"應為 {_num(expected[idx])}（共 {int(bad.sum())}/{bad.size} 個不同）")
     if isinstance(expected, (list, tuple)):
         if not isinstance(out, (list, tuple)):
             return f"回傳型別是 {type(out).__name__}{at}，應為 {type(expected).__name__}"
