@@ -127,7 +127,7 @@ REAL_MESSAGES = [
 ]
 
 
-# the most frequent training words, in Keras order after <OOV> (a fixed, literal vocabulary)
+# a fixed vocabulary of frequent training words and spam words, <OOV> at 1
 COMMON_WORDS = ["i", "to", "you", "the", "a", "u", "and", "in", "is", "me", "my", "for", "it",
                 "your", "of", "have", "that", "2", "call", "on", "are", "now", "so", "but",
                 "not", "i'm", "at", "or", "can", "get", "do", "will", "be", "just", "if",
@@ -200,7 +200,7 @@ BUILD_VOCAB = [
         compare="equal",
     ),
     Check(
-        name="input_not_modified",
+        name="real_texts_not_modified",
         code="build_vocab(texts)\nout = texts",
         inputs={"texts": REAL_MESSAGES[:10]},
         expected=REAL_MESSAGES[:10],
@@ -256,7 +256,7 @@ TEXTS_TO_SEQUENCES = [
         compare="equal",
     ),
     Check(
-        name="input_not_modified",
+        name="real_texts_and_vocab_not_modified",
         code=("texts_to_sequences(texts, vocab, num_words=10)\n"
               "out = [texts, vocab]"),
         inputs={"texts": REAL_MESSAGES[:10], "vocab": COMMON_VOCAB},
@@ -307,7 +307,7 @@ PAD_SEQUENCES = [
         compare="equal",
     ),
     Check(
-        name="input_not_modified",
+        name="arrays_not_modified",
         code=("import numpy as np\n"
               "seqs = [np.array([1, 2, 3, 4]), np.array([5]), [6, 7, 8]]\n"
               "pad_sequences(seqs, maxlen=2, padding='post', value=-1)\n"

@@ -80,7 +80,7 @@ TOKENIZE = [
     ),
     Check(
         name="filters_unchanged",
-        code="out = FILTERS",
+        code='tokenize("ok")\nout = FILTERS',  # after a call: the stub must fail it too
         expected=FILTERS_LITERAL,
         message="FILTERS 被改過了：請保留題目給的 FILTERS（Keras Tokenizer 的預設 filters）。",
         compare="equal",
@@ -138,7 +138,8 @@ BUILD_VOCAB = [
         name="words_come_from_tokenize",
         code=SORTED_VOCAB.format(args='["Hi, hi! HI... you?"], oov_token=None'),
         expected={"hi": 1, "you": 2},
-        message="詞彙表的字要用 tokenize() 切出來（小寫、去標點），'Hi,' 和 'hi' 是同一個字。",
+        message=("詞彙表的字要用 tokenize() 切出來（小寫、去標點），'Hi,' 和 'hi' 是同一個字；"
+                 "如果 test_tokenize 沒有通過，先修好 tokenize。"),
         compare="equal",
     ),
     Check(
@@ -164,7 +165,8 @@ TEXTS_TO_SEQUENCES = [
         code='out = texts_to_sequences(["CALL, now!"], vocab)',
         inputs={"vocab": VOCAB},
         expected=[[2, 4]],
-        message="句子要先用 tokenize() 切詞（小寫、去標點），再查 vocab。",
+        message=("句子要先用 tokenize() 切詞（小寫、去標點），再查 vocab；"
+                 "如果 test_tokenize 沒有通過，先修好 tokenize。"),
         compare="equal",
     ),
     Check(
