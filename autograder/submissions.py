@@ -131,13 +131,10 @@ def read_answer_cells(path: Path, wanted: list[str], max_bytes: int = MAX_NOTEBO
             f"檔案太大（{size / 2**20:.1f} MB > {max_bytes / 2**20:.0f} MB）：請清除輸出 "
             "(Clear All Outputs) 後再繳交")
     data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if _looks_binary(data):
-            raise SubmissionError(
-                "不是文字檔（二進位檔案）：請繳交 Jupyter notebook (.ipynb)") from None
-        text = data.decode("utf-8-sig", errors="replace")  # a few bad bytes, e.g. cut short
+    if _looks_binary(data):
+        raise SubmissionError("不是文字檔（二進位檔案）：請繳交 Jupyter notebook (.ipynb)")
+    # a few undecodable bytes (a file cut short in a character) still get the JSON message
+    text = data.decode("utf-8-sig", errors="replace")
     try:
         nb = json.loads(text)
     except RecursionError:
