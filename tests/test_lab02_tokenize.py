@@ -5,21 +5,21 @@ The Keras tests compare the reference solution (the answer cells of the source n
 with Keras' classic ``Tokenizer`` and ``keras.utils.pad_sequences`` on the whole SMS Spam
 Collection and on hypothesis-generated strings and sequences; they are skipped when the
 optional ``bench`` extra (Keras) is not installed. The mutation tests plant one typical
-mistake at a time in the reference and check that the right visible check fails.
+mistake at a time in the solution's own code and check that the right visible check fails.
 """
 
 from __future__ import annotations
 
 import os
-import textwrap
 
+import nbformat
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from autograder import reference
 from autograder.hidden import expected_outputs, hidden_checks
-from autograder.reference import reference_namespace
 from rnnlab.checking import run_checks
 from rnnlab.checks import public_checks
 
@@ -29,7 +29,7 @@ FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 
 @pytest.fixture(scope="module")
 def ref():
-    return reference_namespace(A)
+    return reference.reference_namespace(A)
 
 
 @pytest.fixture(scope="module")
@@ -189,341 +189,123 @@ def test_hidden_check_expectations_equal_keras(keras_api):
 
 
 # ------------------------------------------------------------ checks catch the mistakes
-def _with(ref, source: str) -> dict:
-    """The reference namespace with one function replaced by ``source``."""
+@pytest.fixture(scope="module")
+def answer_sources():
+    """grade_id -> source of each answer cell of the solution, markers removed."""
+    nb = nbformat.read(reference.source_notebook(A), as_version=4)
+    return {c.metadata.nbgrader["grade_id"]: reference.strip_markers(c.source)
+            for c in reference.answer_cells(nb)}
+
+
+def mutant(ref, answer_sources, function: str, edits) -> dict:
+    """The reference namespace with ``function`` redefined from its answer cell after the
+    (old, new) text ``edits``: one typical mistake planted in the real solution."""
+    source = answer_sources[function]
+    for old, new in edits:
+        assert old in source, f"{function}: {old!r} is no longer in the solution"
+        source = source.replace(old, new)
     scope = dict(ref)
-    exec(textwrap.dedent(source), scope)  # noqa: S102 - test-local mutant code
+    exec(source, scope)  # noqa: S102 - the solution's own code with one edit
     return scope
 
 
-TOKENIZE_MUTANTS = {
-    "lowercase": """
-        def tokenize(text):
-            table = str.maketrans({c: " " for c in FILTERS})
-            return [w for w in text.translate(table).split(" ") if w]
-    """,
-    "punctuation_becomes_space": """
-        def tokenize(text):
-            table = str.maketrans({c: "" for c in FILTERS if c not in "\\t\\n"})
-            return [w for w in text.lower().translate(table).replace("\\t", " ")
-                    .replace("\\n", " ").split(" ") if w]
-    """,
-    "tab_and_newline_are_filters": """
-        def tokenize(text):
-            table = str.maketrans({c: " " for c in FILTERS[:-2]})
-            return [w for w in text.lower().translate(table).split(" ") if w]
-    """,
-    "empty_strings_dropped": """
-        def tokenize(text):
-            table = str.maketrans({c: " " for c in FILTERS})
-            return text.lower().translate(table).split(" ")
-    """,
-    "other_characters_kept": """
-        import re
-        def tokenize(text):
-            return re.findall(r"[a-z0-9]+", text.lower())
-    """,
-    "split_on_space_only": """
-        def tokenize(text):
-            table = str.maketrans({c: " " for c in FILTERS})
-            return text.lower().translate(table).split()
-    """,
-}
-
-BUILD_VOCAB_MUTANTS = {
-    "returns_dict_from_1": """
-        def build_vocab(texts, oov_token="<OOV>"):
-            counts = {}
-            for t in texts:
-                for w in tokenize(t):
-                    counts[w] = counts.get(w, 0) + 1
-            words = ([] if oov_token is None else [oov_token]) + sorted(
-                counts, key=counts.get, reverse=True)
-            return {w: i for i, w in enumerate(words)}
-    """,
-    "most_frequent_first": """
-        def build_vocab(texts, oov_token="<OOV>"):
-            words = {} if oov_token is None else {oov_token: None}
-            for t in texts:
-                words.update(dict.fromkeys(tokenize(t)))  # first-appearance order, no counts
-            return {w: i for i, w in enumerate(words, start=1)}
-    """,
-    "ties_in_first_appearance_order": """
-        def build_vocab(texts, oov_token="<OOV>"):
-            counts = {}
-            for t in texts:
-                for w in tokenize(t):
-                    counts[w] = counts.get(w, 0) + 1
-            ranked = sorted(counts, key=lambda w: (-counts[w], w))  # alphabetical ties
-            words = ([] if oov_token is None else [oov_token]) + ranked
-            return {w: i for i, w in enumerate(words, start=1)}
-    """,
-    "total_count_not_documents": """
-        def build_vocab(texts, oov_token="<OOV>"):
-            counts = {}
-            for t in texts:
-                for w in dict.fromkeys(tokenize(t)):  # counts documents, not occurrences
-                    counts[w] = counts.get(w, 0) + 1
-            ranked = sorted(counts, key=counts.get, reverse=True)
-            words = ([] if oov_token is None else [oov_token]) + ranked
-            return {w: i for i, w in enumerate(words, start=1)}
-    """,
-    "oov_token_at_1": """
-        def build_vocab(texts, oov_token="<OOV>"):
-            counts = {}
-            for t in texts:
-                for w in tokenize(t):
-                    counts[w] = counts.get(w, 0) + 1
-            words = sorted(counts, key=counts.get, reverse=True)
-            words += [] if oov_token is None else [oov_token]
-            return {w: i for i, w in enumerate(words, start=1)}
-    """,
-    "uses_oov_token_argument": """
-        def build_vocab(texts, oov_token="<OOV>"):
-            counts = {}
-            for t in texts:
-                for w in tokenize(t):
-                    counts[w] = counts.get(w, 0) + 1
-            words = ([] if oov_token is None else ["<OOV>"]) + sorted(
-                counts, key=counts.get, reverse=True)
-            return {w: i for i, w in enumerate(words, start=1)}
-    """,
-    "words_come_from_tokenize": """
-        def build_vocab(texts, oov_token="<OOV>"):
-            counts = {}
-            for t in texts:
-                for w in t.split():
-                    counts[w] = counts.get(w, 0) + 1
-            words = ([] if oov_token is None else [oov_token]) + sorted(
-                counts, key=counts.get, reverse=True)
-            return {w: i for i, w in enumerate(words, start=1)}
-    """,
-    "input_not_modified": """
-        def build_vocab(texts, oov_token="<OOV>", _ref=build_vocab):
-            vocab = _ref(texts, oov_token)
-            texts.clear()
-            return vocab
-    """,
-}
-
-TEXTS_TO_SEQUENCES_MUTANTS = {
-    "num_words_keeps_smaller_indices": """
-        def texts_to_sequences(texts, vocab, num_words=None, oov_token="<OOV>"):
-            oov = vocab.get(oov_token)
-            out = []
-            for t in texts:
-                ids = []
-                for w in tokenize(t):
-                    i = vocab.get(w)
-                    if i is not None and (not num_words or i <= num_words):
-                        ids.append(i)
-                    elif oov is not None:
-                        ids.append(oov)
-                out.append(ids)
-            return out
-    """,
-    "unknown_word_to_oov": """
-        def texts_to_sequences(texts, vocab, num_words=None, oov_token="<OOV>"):
-            return [[vocab.get(w, 0) for w in tokenize(t)
-                     if not num_words or vocab.get(w, 0) < num_words] for t in texts]
-    """,
-    "oov_index_from_vocab": """
-        def texts_to_sequences(texts, vocab, num_words=None, oov_token="<OOV>"):
-            out = []
-            for t in texts:
-                ids = []
-                for w in tokenize(t):
-                    i = vocab.get(w)
-                    if i is not None and not (num_words and i >= num_words):
-                        ids.append(i)
-                    elif oov_token in vocab:
-                        ids.append(1)
-                out.append(ids)
-            return out
-    """,
-    "unknown_dropped_without_oov": """
-        def texts_to_sequences(texts, vocab, num_words=None, oov_token="<OOV>"):
-            out = []
-            for t in texts:
-                ids = []
-                for w in tokenize(t):
-                    i = vocab.get(w)
-                    if i is not None and not (num_words and i >= num_words):
-                        ids.append(i)
-                    else:
-                        ids.append(vocab.get(oov_token, 1))
-                out.append(ids)
-            return out
-    """,
-    "uses_tokenize": """
-        def texts_to_sequences(texts, vocab, num_words=None, oov_token="<OOV>"):
-            oov = vocab.get(oov_token)
-            out = []
-            for t in texts:
-                ids = []
-                for w in t.split():
-                    i = vocab.get(w)
-                    if i is not None and not (num_words and i >= num_words):
-                        ids.append(i)
-                    elif oov is not None:
-                        ids.append(oov)
-                out.append(ids)
-            return out
-    """,
-    "input_not_modified": """
-        def texts_to_sequences(texts, vocab, num_words=None, oov_token="<OOV>",
-                               _ref=texts_to_sequences):
-            sequences = _ref(texts, vocab, num_words, oov_token)
-            for w in tokenize(" ".join(texts)):
-                vocab.setdefault(w, vocab.get(oov_token, 0))  # "learns" the new words
-            return sequences
-    """,
-}
-
-PAD_SEQUENCES_MUTANTS = {
-    "returns_ndarray": """
-        def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0,
-                          _ref=pad_sequences):
-            return _ref(sequences, maxlen, padding, truncating, value).tolist()
-    """,
-    "dtype_int32": """
-        def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0,
-                          _ref=pad_sequences):
-            return _ref(sequences, maxlen, padding, truncating, value).astype(float)
-    """,
-    "padding_pre_by_default": """
-        def pad_sequences(sequences, maxlen=None, padding="post", truncating="pre", value=0,
-                          _ref=pad_sequences):
-            return _ref(sequences, maxlen, padding, truncating, value)
-    """,
-    "padding_post": """
-        def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0,
-                          _ref=pad_sequences):
-            return _ref(sequences, maxlen, "pre", truncating, value)
-    """,
-    "truncating_pre_by_default": """
-        def pad_sequences(sequences, maxlen=None, padding="pre", truncating="post", value=0,
-                          _ref=pad_sequences):
-            return _ref(sequences, maxlen, padding, truncating, value)
-    """,
-    # truncating follows padding: the first message is about truncating='post'
-    "truncating_post+padding_and_truncating_independent": """
-        def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0,
-                          _ref=pad_sequences):
-            return _ref(sequences, maxlen, padding, padding, value)
-    """,
-    "shorter_than_maxlen_kept_whole": """
-        import numpy as np
-        def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0):
-            if maxlen is None:
-                maxlen = max(len(s) for s in sequences)
-            out = np.full((len(sequences), maxlen), value, dtype=np.int32)
-            for r, s in enumerate(sequences):
-                if len(s):
-                    kept = s[len(s) - maxlen:] if truncating == "pre" else s[:maxlen]
-                    if padding == "pre":
-                        out[r, maxlen - len(kept):] = kept
-                    else:
-                        out[r, :len(kept)] = kept
-            return out
-    """,
-    "empty_sequence_is_all_padding": """
-        import numpy as np
-        def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0):
-            if maxlen is None:
-                maxlen = max(len(s) for s in sequences)
-            out = np.full((len(sequences), maxlen), value, dtype=np.int32)
-            for r, s in enumerate(sequences):
-                kept = s[-maxlen:] if truncating == "pre" else s[:maxlen]
-                if padding == "pre":
-                    out[r, -len(kept):] = kept
-                else:
-                    out[r, :len(kept)] = kept
-            return out
-    """,
-    "value_argument": """
-        def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0,
-                          _ref=pad_sequences):
-            return _ref(sequences, maxlen, padding, truncating, 0)
-    """,
-    "maxlen_none_uses_longest": """
-        def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0,
-                          _ref=pad_sequences):
-            if maxlen is None:
-                maxlen = len(sequences[0])
-            return _ref(sequences, maxlen, padding, truncating, value)
-    """,
-    "input_not_modified": """
-        def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0,
-                          _ref=pad_sequences):
-            out = _ref(sequences, maxlen, padding, truncating, value)
-            if maxlen is not None:
-                for s in sequences:  # truncates the caller's lists in place
-                    s[:] = s[:maxlen] if truncating == "post" else s[-maxlen:]
-            return out
-    """,
-}
-
-MUTANTS = [("test_tokenize", name, src) for name, src in TOKENIZE_MUTANTS.items()]
-MUTANTS += [("test_build_vocab", name, src) for name, src in BUILD_VOCAB_MUTANTS.items()]
-MUTANTS += [("test_texts_to_sequences", name, src)
-            for name, src in TEXTS_TO_SEQUENCES_MUTANTS.items()]
-MUTANTS += [("test_pad_sequences", name, src) for name, src in PAD_SEQUENCES_MUTANTS.items()]
+# (function, the visible check that must fail first [+ others that must fail too], edits)
+MISTAKES = [
+    ("tokenize", "lowercase", [("text.lower()", "text")]),
+    ("tokenize", "empty_strings_dropped", [(" if word]", "]")]),
+    ("tokenize", "punctuation_becomes_space",  # deleted instead of replaced by ' '
+     [('{ch: " " for ch in FILTERS}', '{ch: " " if ch in "\\t\\n" else "" for ch in FILTERS}')]),
+    ("tokenize", "tab_and_newline_are_filters",
+     [("for ch in FILTERS}", "for ch in FILTERS[:-2]}")]),
+    ("tokenize", "other_characters_kept",
+     [('[word for word in text.lower().translate(table).split(" ") if word]',
+       '__import__("re").findall("[a-z0-9]+", text.lower())')]),
+    ("tokenize", "split_on_space_only", [('.split(" ")', ".split()")]),
+    ("build_vocab", "returns_dict_from_1", [("enumerate(words, start=1)", "enumerate(words)")]),
+    ("build_vocab", "most_frequent_first",
+     [("sorted(counts, key=counts.get, reverse=True)", "list(counts)")]),
+    ("build_vocab", "total_count_not_documents",
+     [("in tokenize(text):", "in dict.fromkeys(tokenize(text)):")]),
+    ("build_vocab", "ties_in_first_appearance_order",
+     [("sorted(counts, key=counts.get, reverse=True)",
+       "sorted(counts, key=lambda w: (-counts[w], w))")]),
+    ("build_vocab", "ties_in_first_appearance_order",
+     [("sorted(counts, key=counts.get, reverse=True)", "sorted(counts, key=counts.get)[::-1]")]),
+    ("build_vocab", "oov_token_at_1", [("[oov_token] + ranked", "ranked + [oov_token]")]),
+    ("build_vocab", "uses_oov_token_argument", [("[oov_token] + ranked", '["<OOV>"] + ranked')]),
+    ("build_vocab", "words_come_from_tokenize", [("in tokenize(text):", "in text.split():")]),
+    ("build_vocab", "input_not_modified",
+     [("    counts = {}", '    texts.append("")\n    counts = {}')]),
+    ("texts_to_sequences", "uses_tokenize", [("in tokenize(text):", "in text.split():")]),
+    ("texts_to_sequences", "unknown_word_to_oov",
+     [("                ids.append(oov_index)", "                pass")]),
+    ("texts_to_sequences", "unknown_word_to_oov+oov_index_from_vocab",
+     [("ids.append(oov_index)", "ids.append(0)")]),
+    ("texts_to_sequences", "oov_index_from_vocab", [("ids.append(oov_index)", "ids.append(1)")]),
+    ("texts_to_sequences", "unknown_dropped_without_oov",
+     [("elif oov_index is not None:", "else:")]),
+    ("texts_to_sequences", "num_words_keeps_smaller_indices",
+     [("index >= num_words", "index > num_words")]),
+    ("texts_to_sequences", "num_words_without_oov_drops",
+     [("elif oov_index is not None:", "elif oov_index is not None or num_words:")]),
+    ("texts_to_sequences", "input_not_modified",
+     [("    return sequences", "    vocab.clear()\n    return sequences")]),
+    ("pad_sequences", "returns_ndarray", [("    return out", "    return out.tolist()")]),
+    ("pad_sequences", "dtype_int32", [("dtype=np.int32", "dtype=float")]),
+    ("pad_sequences", "dtype_int32", [("dtype=np.int32", "dtype=np.int64")]),
+    ("pad_sequences", "padding_pre_by_default",
+     [('padding: str = "pre"', 'padding: str = "post"')]),
+    ("pad_sequences", "padding_post", [('if padding == "pre":', 'if padding != "mid":')]),
+    ("pad_sequences", "truncating_pre_by_default",
+     [('truncating: str = "pre"', 'truncating: str = "post"')]),
+    ("pad_sequences", "truncating_post", [('if truncating == "pre":', "if True:")]),
+    ("pad_sequences", "truncating_post+padding_and_truncating_independent",  # one option for both
+     [('if truncating == "pre":', 'if padding == "pre":'),
+      ('elif truncating == "post":', 'elif padding == "post":')]),
+    ("pad_sequences", "shorter_than_maxlen_kept_whole",
+     [("seq[max(len(seq) - maxlen, 0):]", "seq[len(seq) - maxlen:]")]),
+    ("pad_sequences", "maxlen_none_uses_longest",
+     [("max(len(seq) for seq in sequences)", "len(sequences[0])")]),
+    ("pad_sequences", "value_argument", [("), value, dtype", "), 0, dtype")]),
+    ("pad_sequences", "empty_sequence_is_all_padding",  # Keras-style slices without the skip
+     [("        if len(seq) == 0:\n            continue\n", ""),
+      ("out[row, maxlen - len(kept):] = kept", "out[row, -len(kept):] = kept")]),
+    ("pad_sequences", "input_not_modified",
+     [("    return out", "    for seq in sequences:\n        seq[:] = seq[-1:]\n    return out")]),
+]
 
 
-@pytest.mark.parametrize("grade_id, target, source", MUTANTS,
-                         ids=[f"{g[5:]}-{t}" for g, t, _ in MUTANTS])
-def test_one_mistake_fails_the_check_that_names_it(ref, grade_id, target, source):
+@pytest.mark.parametrize("function, target, edits", MISTAKES,
+                         ids=[f"{f}-{t}-{i}" for i, (f, t, _) in enumerate(MISTAKES)])
+def test_one_mistake_fails_the_check_that_names_it(ref, answer_sources, function, target,
+                                                   edits):
     """Each planted mistake fails its own visible check first: the checks go from basic to
     subtle, so the first message a student reads names the mistake. ``first+other`` means
     ``first`` fails first and ``other`` fails too."""
-    results = run_checks(public_checks(A, grade_id), _with(ref, source))
+    scope = mutant(ref, answer_sources, function, edits)
+    results = run_checks(public_checks(A, f"test_{function}"), scope)
     failed = [r.name for r in results if not r.passed]
     first, *others = target.split("+")
     assert failed and failed[0] == first, f"expected {first} to fail first; failed: {failed}"
     assert set(others) <= set(failed), f"{others} should fail too; failed: {failed}"
 
 
-HIDDEN_ONLY_MUTANTS = [
-    ("test_tokenize", "unicode_lowercase", """
-        def tokenize(text):
-            table = str.maketrans({c: " " for c in FILTERS})
-            return [w for w in text.casefold().translate(table).split(" ") if w]
-    """),
-    ("test_build_vocab", "oov_token_also_a_word", """
-        def build_vocab(texts, oov_token="<OOV>", _ref=build_vocab):
-            vocab = {} if oov_token is None else {oov_token: 1}
-            for w in _ref(texts, None):
-                if w not in vocab:
-                    vocab[w] = len(vocab) + 1
-            return vocab
-    """),
-    ("test_texts_to_sequences", "num_words_zero_means_no_limit", """
-        def texts_to_sequences(texts, vocab, num_words=None, oov_token="<OOV>"):
-            oov = vocab.get(oov_token)
-            out = []
-            for t in texts:
-                ids = []
-                for w in tokenize(t):
-                    i = vocab.get(w)
-                    if i is not None and (num_words is None or i < num_words):
-                        ids.append(i)
-                    elif oov is not None:
-                        ids.append(oov)
-                out.append(ids)
-            return out
-    """),
+# Keras quirks that the docstrings state and only the hidden checks test
+QUIRKS = [
+    ("tokenize", "unicode_lowercase", [("text.lower()", "text.casefold()")]),
+    ("build_vocab", "oov_token_also_a_word",
+     [("[oov_token] + ranked", "[oov_token] + [w for w in ranked if w != oov_token]")]),
+    ("texts_to_sequences", "num_words_zero_means_no_limit",
+     [("not (num_words and index", "not (num_words is not None and index")]),
 ]
 
 
-@pytest.mark.parametrize("grade_id, target, source", HIDDEN_ONLY_MUTANTS,
-                         ids=[t for _, t, _ in HIDDEN_ONLY_MUTANTS])
-def test_hidden_checks_catch_the_keras_quirks(ref, grade_id, target, source):
-    """Mistakes the visible checks let through (Keras quirks told in the docstrings) cost
-    the hidden tests."""
-    scope = _with(ref, source)
-    assert all(r.passed for r in run_checks(public_checks(A, grade_id), scope))
-    checks = hidden_checks(A, grade_id)
+@pytest.mark.parametrize("function, target, edits", QUIRKS, ids=[t for _, t, _ in QUIRKS])
+def test_hidden_checks_catch_the_keras_quirks(ref, answer_sources, function, target, edits):
+    scope = mutant(ref, answer_sources, function, edits)
+    gid = f"test_{function}"
+    assert all(r.passed for r in run_checks(public_checks(A, gid), scope))
+    checks = hidden_checks(A, gid)
     failed = [r.name for r in run_checks(checks, scope, expected_outputs(A, checks))
               if not r.passed]
     assert target in failed
