@@ -2,8 +2,9 @@
 
 The model is embedding -> RNN over time -> masked mean/max pooling -> logistic read-out.
 The forward pass calls the student's ``rnn_cell_forward`` once per time step (each call
-vectorised over the batch); the backward pass (BPTT) keeps its own values (the embedded
-inputs and the hidden states the cell returned) and never reads the student's cache.
+vectorised over the batch) and the student's ``masked_mean_pool`` once per batch; the
+backward pass (BPTT) keeps its own values (the embedded inputs, the hidden states the cell
+returned, the lengths) and never reads the student's cache.
 """
 
 from __future__ import annotations
@@ -56,13 +57,14 @@ def count_params(params: dict) -> int:
 
 
 # ---------------------------------------------------------------- model
-def model_forward(params: dict, ids: np.ndarray, rnn_cell: Callable, dropout: float = 0.0,
-                  rng: np.random.Generator | None = None) -> tuple:
+def model_forward(params: dict, ids: np.ndarray, rnn_cell: Callable, mean_pool: Callable,
+                  dropout: float = 0.0, rng: np.random.Generator | None = None) -> tuple:
     """Logits of a batch of post-padded token ids.
 
     ids (N, T) int, PAD_ID after the last token of each row; rnn_cell(x_t, h_prev, Wx, Wh, b)
-    -> (h_next, cache) is called T times, each on the whole batch. ``dropout`` (training
-    only, needs ``rng``) zeroes that fraction of the embedding and pooled features.
+    -> (h_next, cache) is called T times, each on the whole batch; mean_pool(hs, mask) ->
+    (N, H) averages hs (N, T, H) over the steps where mask (N, T) is True. ``dropout``
+    (training only, needs ``rng``) zeroes that fraction of the embedding and pooled features.
     Returns logits (N,) and a cache for :func:`model_backward`.
     """
     E, Wx, Wh, b = params["E"], params["Wx"], params["Wh"], params["b"]
@@ -80,12 +82,13 @@ def model_forward(params: dict, ids: np.ndarray, rnn_cell: Callable, dropout: fl
     for t in range(T):
         h_next, _ = rnn_cell(X[t], h, Wx, Wh, b)           # the student's cell; cache unused
         hs[t] = h_next
-        h = hs[t]
+        h = hs[t].copy()                                   # the cell never sees our storage
     m = mask[:, :, None]
-    mean_pool = (hs * m).sum(axis=0) / lengths[:, None]    # (N, H) over real steps only
+    batch_first = np.ascontiguousarray(hs.transpose(1, 0, 2))             # (N, T, H) copy
+    mean = np.asarray(mean_pool(batch_first, mask.T.copy()), dtype=hs.dtype)  # (N, H)
     argmax = np.where(m, hs, -np.inf).argmax(axis=0)       # (N, H) time step of each max
     max_pool = np.take_along_axis(hs, argmax[None], axis=0)[0]
-    pooled = np.concatenate([mean_pool, max_pool], axis=1)  # (N, 2H)
+    pooled = np.concatenate([mean, max_pool], axis=1)      # (N, 2H)
     if dropout > 0:
         keep_p = (rng.random(pooled.shape) >= dropout).astype(X.dtype) / (1 - dropout)
         pooled = pooled * keep_p
@@ -215,19 +218,19 @@ def trim_batch(ids: np.ndarray) -> np.ndarray:
     return ids[:, : (used[-1] + 1 if used.size else 1)]
 
 
-def predict_proba(params: dict, ids: np.ndarray, rnn_cell: Callable,
+def predict_proba(params: dict, ids: np.ndarray, rnn_cell: Callable, mean_pool: Callable,
                   batch_size: int = 512) -> np.ndarray:
     """P(positive) for every row of ``ids`` (N, T), in batches."""
     with one_blas_thread():
-        out = [sigmoid(model_forward(params, trim_batch(ids[idx]), rnn_cell)[0])
+        out = [sigmoid(model_forward(params, trim_batch(ids[idx]), rnn_cell, mean_pool)[0])
                for idx in minibatches(len(ids), batch_size)]
     return np.concatenate(out) if out else np.zeros(0)
 
 
 def evaluate_loss(params: dict, ids: np.ndarray, y: np.ndarray, rnn_cell: Callable,
-                  pos_weight: float = 1.0, batch_size: int = 512) -> float:
+                  mean_pool: Callable, pos_weight: float = 1.0, batch_size: int = 512) -> float:
     """Mean weighted BCE of the whole set (same weighting as training)."""
-    p = np.clip(predict_proba(params, ids, rnn_cell, batch_size).astype(np.float64),
+    p = np.clip(predict_proba(params, ids, rnn_cell, mean_pool, batch_size).astype(np.float64),
                 1e-7, 1 - 1e-7)
     weights = np.where(y > 0, pos_weight, 1.0)
     losses = -(y * np.log(p) + (1 - y) * np.log(1 - p))
@@ -236,9 +239,9 @@ def evaluate_loss(params: dict, ids: np.ndarray, y: np.ndarray, rnn_cell: Callab
 
 # ---------------------------------------------------------------- training loop
 def train_epoch(params: dict, state: dict, ids: np.ndarray, y: np.ndarray, rnn_cell: Callable,
-                rng: np.random.Generator, *, batch_size: int = 32, lr: float = 3e-3,
-                clip: float = 5.0, pos_weight: float = 1.0, dropout: float = 0.0,
-                bar=None) -> tuple:
+                mean_pool: Callable, rng: np.random.Generator, *, batch_size: int = 32,
+                lr: float = 3e-3, clip: float = 5.0, pos_weight: float = 1.0,
+                dropout: float = 0.0, bar=None) -> tuple:
     """One pass over (ids, y) in shuffled mini-batches: forward, loss, BPTT, clipping, Adam.
 
     Updates ``params`` and the Adam ``state`` in place; returns (mean loss, median gradient
@@ -246,7 +249,8 @@ def train_epoch(params: dict, state: dict, ids: np.ndarray, y: np.ndarray, rnn_c
     """
     losses, norms = [], []
     for idx in minibatches(len(ids), batch_size, rng):
-        logits, cache = model_forward(params, trim_batch(ids[idx]), rnn_cell, dropout, rng)
+        logits, cache = model_forward(params, trim_batch(ids[idx]), rnn_cell, mean_pool,
+                                      dropout, rng)
         loss, dlogits = bce_with_logits(logits, y[idx], pos_weight)
         grads, norm = clip_by_global_norm(model_backward(dlogits, params, cache), clip)
         adam_step(params, grads, state, lr)
@@ -258,9 +262,9 @@ def train_epoch(params: dict, state: dict, ids: np.ndarray, y: np.ndarray, rnn_c
 
 
 def train(params: dict, train_ids: np.ndarray, train_y: np.ndarray, val_ids: np.ndarray,
-          val_y: np.ndarray, rnn_cell: Callable, *, epochs: int = 20, batch_size: int = 32,
-          lr: float = 3e-3, clip: float = 5.0, pos_weight: float = 1.0, patience: int = 3,
-          dropout: float = 0.0, seed: int = 0, progress: bool = True,
+          val_y: np.ndarray, rnn_cell: Callable, mean_pool: Callable, *, epochs: int = 20,
+          batch_size: int = 32, lr: float = 3e-3, clip: float = 5.0, pos_weight: float = 1.0,
+          patience: int = 3, dropout: float = 0.0, seed: int = 0, progress: bool = True,
           metric: Callable | None = None) -> tuple:
     """Mini-batch Adam with global-norm clipping and early stopping on validation loss.
 
@@ -278,17 +282,17 @@ def train(params: dict, train_ids: np.ndarray, train_y: np.ndarray, val_ids: np.
     start = time.perf_counter()
     with one_blas_thread():
         for epoch in range(1, epochs + 1):
-            loss, norm = train_epoch(params, state, train_ids, train_y, rnn_cell, rng,
+            loss, norm = train_epoch(params, state, train_ids, train_y, rnn_cell, mean_pool, rng,
                                      batch_size=batch_size, lr=lr, clip=clip,
                                      pos_weight=pos_weight, dropout=dropout, bar=bar)
-            val_loss = evaluate_loss(params, val_ids, val_y, rnn_cell, pos_weight)
+            val_loss = evaluate_loss(params, val_ids, val_y, rnn_cell, mean_pool, pos_weight)
             history["epoch"].append(epoch)
             history["train_loss"].append(loss)
             history["val_loss"].append(val_loss)
             history["grad_norm"].append(norm)
             history["seconds"].append(time.perf_counter() - start)
             if metric is not None:
-                p_val = predict_proba(params, val_ids, rnn_cell)
+                p_val = predict_proba(params, val_ids, rnn_cell, mean_pool)
                 history["val_metric"].append(float(metric(val_y, p_val)))
             if bar is not None:
                 bar.set_postfix(epoch=epoch, train=f"{loss:.3f}", val=f"{val_loss:.3f}")
@@ -357,7 +361,8 @@ def plot_history(history: dict, metric_name: str = "MCC", clip: float | None = N
 
 def draw_model(tokens=("free", "entry", "to", "win", "<PAD>", "<PAD>")):
     """The Lab03 model unrolled over time: tokens -> embedding -> RNN cells (the student's
-    ``rnn_cell_forward``) -> masked mean/max pooling -> sigmoid. Padding is greyed out."""
+    ``rnn_cell_forward``) -> masked mean (the student's ``masked_mean_pool``) and max
+    pooling -> sigmoid. Padding is greyed out."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
