@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from autograder.hidden import expected_outputs, hidden_checks
 from autograder.reference import reference_namespace
 from rnnlab.bptt_figures import reach_matrix, truncation_grid, truncation_window
 from rnnlab.checking import run_checks
@@ -251,11 +252,43 @@ def _failed(namespace, grade_id):
             if not r.passed}
 
 
-def test_a_correct_per_origin_implementation_passes_every_visible_check():
+GRADE_IDS = ("test_rnn_cell_forward", "test_rnn_forward", "test_rnn_cell_backward",
+             "test_rnn_backward", "test_rnn_backward_truncated")
+
+
+def test_a_correct_per_origin_implementation_passes_every_check():
+    """A plain, loop-per-origin solution (other summation order, other cache) gets full
+    marks: the precise hidden checks leave room for honest rounding differences."""
     ns = _student()
-    for gid in ("test_rnn_cell_forward", "test_rnn_forward", "test_rnn_cell_backward",
-                "test_rnn_backward", "test_rnn_backward_truncated"):
+    for gid in GRADE_IDS:
         assert _failed(ns, gid) == set(), gid
+        checks = hidden_checks(AID, gid)
+        failed = [r for r in run_checks(checks, ns, expected_outputs(AID, checks))
+                  if not r.passed]
+        assert not failed, (gid, failed)
+
+
+def test_numerical_gradients_do_not_pass_for_analytic_ones(ref):
+    """rnnlab.gradcheck ships to students: returning its numerical gradient instead of the
+    analytic one fails the precise hidden check."""
+    ns = dict(ref)
+    forward = ref["rnn_cell_forward"]
+
+    def rnn_cell_backward(dh_next, cache):
+        x_t, h_prev, Wx, Wh, b, _ = cache
+        args = [x_t, h_prev, Wx, Wh, b]
+        grads = []
+        for i in range(5):
+            def f(v, i=i):
+                return forward(*[v if j == i else a for j, a in enumerate(args)])[0]
+
+            grads.append(numerical_gradient_array(f, args[i], dh_next))
+        return tuple(grads)
+
+    ns["rnn_cell_backward"] = rnn_cell_backward
+    checks = hidden_checks(AID, "test_rnn_cell_backward")
+    results = run_checks(checks, ns, expected_outputs(AID, checks))
+    assert {r.name for r in results if not r.passed} == {"hidden_precise"}
 
 
 @pytest.mark.parametrize("mistake, grade_id, must_fail, must_pass", [

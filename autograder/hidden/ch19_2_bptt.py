@@ -29,6 +29,10 @@ CELL_ONE = _params(1903, N=1, T=None, D=1, H=2)
 SEQ = _params(1904, N=3, T=6, D=4, H=5)
 SEQ_ONE_STEP = _params(1905, N=2, T=1, D=3, H=4)
 SEQ_LONG = _params(1906, N=2, T=9, D=2, H=3)
+SEQ_LARGE = _params(1907, N=32, T=50, D=32, H=64)  # numerical gradients would time out
+PRECISE = {"rtol": 1e-10, "atol": 1e-12}  # analytic gradients agree far below gradcheck's
+NOT_NUMERICAL = ("：請用解析式 (analytic) 推出的公式算梯度，不要用數值梯度 (numerical gradient) "
+                 "代替；數值梯度只拿來檢查。")
 T_SEQ = SEQ["x"].shape[1]
 
 CELL_GRADS = (
@@ -93,6 +97,14 @@ CHECKS = {
             message="隨機輸入 (N=3, D=4, H=5) 的五個梯度與參考答案不同。",
         ),
         Check(
+            name="hidden_precise",
+            code=CELL_GRADS,
+            inputs=CELL,
+            expected=FROM_REFERENCE,
+            message="五個梯度與參考答案在 1e-10 的精度內不一致" + NOT_NUMERICAL,
+            **PRECISE,
+        ),
+        Check(
             name="hidden_one_example",
             code=CELL_GRADS,
             inputs=CELL_ONE,
@@ -121,6 +133,26 @@ CHECKS = {
             inputs=SEQ_LONG,
             expected=FROM_REFERENCE,
             message="較長的序列 (T=9) 的完整 BPTT 梯度與參考答案不同。",
+        ),
+        Check(
+            name="hidden_precise",
+            code=_seq_grads(None),
+            inputs=SEQ,
+            expected=FROM_REFERENCE,
+            message="完整 BPTT 的梯度與參考答案在 1e-10 的精度內不一致" + NOT_NUMERICAL,
+            **PRECISE,
+        ),
+        Check(
+            name="hidden_large",
+            code=(
+                "_, cache = rnn_forward(x, h, Wx, Wh, b)\n"
+                "grads = rnn_backward(dh, cache)\n"
+                "out = [grads[0], grads[1], grads[3]]"
+            ),
+            inputs=SEQ_LARGE,
+            expected=FROM_REFERENCE,
+            message=("N=32, T=50, D=32, H=64 的完整 BPTT 不對或太慢：每個 time step 只需要往回"
+                     "走一次（不要用數值梯度）。"),
         ),
         Check(
             name="hidden_cache_reused",
