@@ -450,6 +450,13 @@ def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value
 '''
 PAD_FLOAT = PAD_WRONG_SIDE.replace("dtype=np.int32", "dtype=float").replace(
     "if padding == \"post\":  # sides swapped", "if padding == \"pre\":")
+POOL_WITH_PADDING = '''def masked_mean_pool(hs, mask):
+    return hs.mean(axis=1)  # padding steps counted
+'''
+POOL_MODIFIES_INPUT = '''def masked_mean_pool(hs, mask):
+    hs *= mask[:, :, None]  # zeroes padding in the caller's array
+    return hs.sum(axis=1) / mask.sum(axis=1, keepdims=True)
+'''
 
 # assignment -> [(case, {answer grade_id: source}, Expect, about)]
 HANDWRITTEN: dict[str, list[tuple[str, dict[str, str], Expect, str]]] = {
@@ -483,6 +490,21 @@ HANDWRITTEN: dict[str, list[tuple[str, dict[str, str], Expect, str]]] = {
         ("pad_float_dtype", {"pad_sequences": PAD_FLOAT},
          Expect(failed=("test_pad_sequences",), score=8,
                 test_message=(("test_pad_sequences", "dtype 要是整數"),)), "float padding"),
+    ],
+    "lab03_rnn_spam": [
+        ("cell_without_bias", {"rnn_cell_forward": CELL_NO_BIAS},
+         Expect(failed=("test_rnn_cell_forward",), passed=("test_masked_mean_pool",), score=5,
+                test_message=(("test_rnn_cell_forward", "bias 項 b 可能漏加了"),)),
+         "h = tanh(xWx + hWh)"),
+        ("cell_without_tanh", {"rnn_cell_forward": CELL_NO_TANH},
+         Expect(failed=("test_rnn_cell_forward",), score=5,
+                test_message=(("test_rnn_cell_forward", "np.tanh"),)), "h = xWx + hWh + b"),
+        ("pool_counts_padding", {"masked_mean_pool": POOL_WITH_PADDING},
+         Expect(failed=("test_masked_mean_pool",), passed=("test_rnn_cell_forward",), score=10,
+                test_message=(("test_masked_mean_pool", "被算進平均了"),)), "plain mean"),
+        ("pool_modifies_input", {"masked_mean_pool": POOL_MODIFIES_INPUT},
+         Expect(failed=("test_masked_mean_pool",), score=10,
+                test_message=(("test_masked_mean_pool", "修改了輸入"),)), "hs *= mask"),
     ],
     "lab01_explore_data": [
         ("labels_unsorted", {"label_counts": LABELS_UNSORTED},
