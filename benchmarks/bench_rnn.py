@@ -30,15 +30,19 @@ from autograder.reference import reference_namespace  # noqa: E402
 N, T, D, H = 32, 50, 32, 64
 
 
-def best_time(fn, repeat: int, number: int) -> float:
-    """Best mean time of ``number`` calls over ``repeat`` rounds, after one warm-up call."""
-    fn()
-    best = float("inf")
+def best_times(fns, repeat: int, number: int) -> list[float]:
+    """Best mean time of ``number`` calls over ``repeat`` rounds for each function, after a
+    warm-up call. The rounds alternate between the functions, so that a busy moment on a
+    shared machine slows them all rather than one of them."""
+    for fn in fns:
+        fn()
+    best = [float("inf")] * len(fns)
     for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - start) / number)
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            best[i] = min(best[i], (time.perf_counter() - start) / number)
     return best
 
 
@@ -95,8 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     with threadpool_limits(limits=args.threads):
         for np_dtype, torch_dtype in ((np.float32, torch.float32), (np.float64, torch.float64)):
-            t_np = best_time(numpy_case(ref, np_dtype, rng), args.repeat, args.number)
-            t_torch = best_time(torch_case(torch, torch_dtype, rng), args.repeat, args.number)
+            t_np, t_torch = best_times(
+                [numpy_case(ref, np_dtype, rng), torch_case(torch, torch_dtype, rng)],
+                args.repeat, args.number)
             rows.append((np.dtype(np_dtype).name, t_np, t_torch))
     for name, t_np, t_torch in rows:
         verdict = "goal met" if t_np <= t_torch else "numpy is slower"

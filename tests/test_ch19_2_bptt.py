@@ -4,6 +4,8 @@ mistakes they are written for."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -312,3 +314,15 @@ def test_visible_checks_name_the_mistake(mistake, grade_id, must_fail, must_pass
     failed = _failed(_student(**mistake), grade_id)
     assert must_fail <= failed, f"{mistake}: expected {must_fail} to fail, failed {failed}"
     assert not (must_pass & failed), f"{mistake}: {must_pass & failed} should still pass"
+
+
+def test_benchmark_runs_and_prints_the_ratios(torch, capsys):
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_rnn.py"
+    spec = importlib.util.spec_from_file_location("bench_rnn", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--threads", "1", "--repeat", "1", "--number", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("ratio numpy/torch = ") == 2 and "N=32 T=50 D=32 H=64" in out
