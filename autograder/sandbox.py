@@ -278,6 +278,7 @@ class Child:
         finally:
             if info_w is not None:
                 os.close(info_w)
+        os.set_blocking(self.proc.stdin.fileno(), False)  # see _write
         if info_r is not None:
             try:
                 self.pid = self._read_child_pid(info_r)
@@ -311,13 +312,8 @@ class Child:
     def call(self, request: dict, timeout: float) -> dict:
         """Send ``request`` (an ``id`` is added) and return the child's reply to it."""
         self._next_id += 1
-        request = dict(request, id=self._next_id)
-        try:
-            self.proc.stdin.write(wire.dumps(request))
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
-            raise ChildDied(str(exc)) from None
         deadline = time.monotonic() + timeout
+        self._write(wire.dumps(dict(request, id=self._next_id)), deadline)
         while True:
             line = self._readline(deadline)
             try:
@@ -329,6 +325,26 @@ class Child:
             if reply.get("id") == self._next_id:
                 return reply
             # a stale or forged line (e.g. from a process the student forked): ignore it
+
+    def _write(self, data: bytes, deadline: float) -> None:
+        """Send ``data`` without ever blocking past ``deadline`` (a worker that stopped
+        reading, e.g. after a forged early reply, must not hang the grader)."""
+        fd = self.proc.stdin.fileno()
+        view = memoryview(data)
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ChildTimeout
+            _, ready, _ = select.select([], [fd], [], left)
+            if not ready:
+                continue
+            try:
+                sent = os.write(fd, view[:65536])
+            except BlockingIOError:
+                continue
+            except OSError as exc:  # BrokenPipeError: the worker is gone
+                raise ChildDied(str(exc)) from None
+            view = view[sent:]
 
     def _readline(self, deadline: float) -> bytes:
         out_fd, err_fd = self.proc.stdout.fileno(), self.proc.stderr.fileno()

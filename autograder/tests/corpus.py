@@ -30,9 +30,10 @@ SAME_FUNCTION = "same:stub_first_function"
 
 @dataclass(frozen=True)
 class Expect:
-    """``score``: a number, "full", "zero", "partial" or "same:<case>" (equal score and
-    equal failed tests); ``needs``: "bwrap" or "pids" when only a sandbox / a process limit
-    makes the outcome hold (the case is skipped elsewhere)."""
+    """``score``: a number, "full", "zero", "partial", "same:<case>" (equal score and
+    equal failed tests) or "at_most:<case>" (no more than that case); ``needs``: "bwrap"
+    or "pids" when only a sandbox / a process limit makes the outcome hold (the case is
+    skipped elsewhere)."""
 
     status: str = "graded"
     score: float | str | None = None
@@ -200,6 +201,18 @@ OS_EXIT_IN_FUNCTION = "\n\ndef {f}(*args, **kwargs):\n    import os\n    os._exi
 NOT_IMPLEMENTED = "\n\ndef {f}(*args, **kwargs):\n    raise NotImplementedError()\n"
 
 
+FORGED_REPLIES = '''import json as _json, os as _os
+_lines = b"".join(
+    _json.dumps({"id": i, "ok": True, "slow": False, "out": 0, "error": None}).encode() + b"\\n"
+    for i in range(1, 400))
+for _fd in range(3, 12):  # the worker's protocol pipe is one of these
+    try:
+        _os.write(_fd, _lines)
+    except OSError:
+        pass
+'''
+
+
 def read_secrets(paths: list[str]) -> str:
     return f'''_stolen = []
 for _p in {paths!r}:
@@ -360,6 +373,9 @@ def generic_cases(assignment: str, env: Env, solution: Path | None = None,
           "overwrites/deletes host files, the report, writes to ../"),
         C("network", cell(network(env) + sol_first), Expect(score="full", needs="bwrap"),
           "connects to the host's localhost and the internet"),
+        C("forged_replies", cell(FORGED_REPLIES + sol_first),
+          Expect(score="at_most:stub_first_cell"),
+          "writes fake 'passed' replies for every request id into the protocol pipe"),
         C("background_process", cell(background(env) + sol_first), full,
           "leaves a sleep and a double-forked daemon running"),
         # hostile: the first function

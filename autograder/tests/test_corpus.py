@@ -109,6 +109,8 @@ def test_case_outcome(graded, assignment, case):
     elif isinstance(expect.score, str) and expect.score.startswith("same:"):
         other = g.results[expect.score[5:]]
         assert (score, _failed(res)) == (other["score"], _failed(other)), where
+    elif isinstance(expect.score, str) and expect.score.startswith("at_most:"):
+        assert score <= g.results[expect.score[8:]]["score"], where
     elif expect.score is not None:
         assert score == expect.score, where
     assert set(expect.failed) <= _failed(res), where
