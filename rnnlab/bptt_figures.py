@@ -52,6 +52,25 @@ def _draw_losses(ax: Axes, lay, steps: Sequence[int]) -> dict[int, tuple[float, 
     return centres
 
 
+def _unrolled_with_losses(T: int, ax: Axes | None):
+    """An RNN unrolled over ``T`` steps with a loss ``C_t`` above every output, on ``ax``
+    (a new figure when None); returns the figure, the axes, the layout and loss centres."""
+    if ax is None:
+        fig, (ax,) = new_figure(1.6 + 1.45 * T, 5.0)
+    else:
+        fig = ax.figure
+    lay = draw_unrolled(ax, T, inputs="all", outputs="all")
+    return fig, ax, lay, _draw_losses(ax, lay, range(T))
+
+
+def _finish(ax: Axes, title: str) -> None:
+    """Title, limits around the drawing, room for the arcs under the cells and a label."""
+    ax.set_title(title, fontsize=FONT_SIZE + 1)
+    fit(ax, margin=0.35)
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo - CELL_H * 0.9, hi + 0.3)
+
+
 def _down(ax: Axes, top: tuple[float, float], bottom: tuple[float, float],
           label: str | None = None) -> None:
     """A backward (dashed, highlighted) arrow running down, just right of a forward one."""
@@ -72,12 +91,7 @@ def bptt_flow(T: int = 4, origin: int | None = None, ax: Axes | None = None,
     """
     if origin is not None and not 1 <= origin <= T:
         raise ValueError(f"origin must be in 1..{T}, got {origin}")
-    if ax is None:
-        fig, (ax,) = new_figure(1.6 + 1.45 * T, 5.0)
-    else:
-        fig = ax.figure
-    lay = draw_unrolled(ax, T, inputs="all", outputs="all")
-    losses = _draw_losses(ax, lay, range(T))
+    fig, ax, lay, losses = _unrolled_with_losses(T, ax)
     if origin is None:
         for t in range(T):
             _down(ax, losses[t], lay.outputs[t])
@@ -95,10 +109,7 @@ def bptt_flow(T: int = 4, origin: int | None = None, ax: Axes | None = None,
                      if s > 0 else None)
             draw_bptt_step(ax, lay, s, label=label)
         title = title or f"the chain of $\\partial C_{{{origin}}}$ back through time"
-    ax.set_title(title, fontsize=FONT_SIZE + 1)
-    fit(ax, margin=0.35)
-    lo, hi = ax.get_ylim()
-    ax.set_ylim(lo - CELL_H * 0.9, hi)  # room for the arcs under the cells
+    _finish(ax, title)
     return fig
 
 
@@ -106,12 +117,7 @@ def truncation_window(T: int = 6, k: int = 2, origins: Sequence[int] = (6,),
                       ax: Axes | None = None, title: str | None = None) -> Figure:
     """The slide's truncated BPTT on an unrolled RNN: the gradient of each loss ``C_t``
     (1-based ``origins``) flows back ``k`` steps, to ``h_{t-k}``, inside a shaded window."""
-    if ax is None:
-        fig, (ax,) = new_figure(1.6 + 1.45 * T, 5.0)
-    else:
-        fig = ax.figure
-    lay = draw_unrolled(ax, T, inputs="all", outputs="all")
-    losses = _draw_losses(ax, lay, range(T))
+    fig, ax, lay, losses = _unrolled_with_losses(T, ax)
     for origin in origins:
         t = origin - 1
         first = max(t - k, 0)
@@ -126,11 +132,7 @@ def truncation_window(T: int = 6, k: int = 2, origins: Sequence[int] = (6,),
             draw_bptt_step(ax, lay, s)
         if t - k < 0:  # the window reaches the initial state
             draw_bptt_step(ax, lay, 0)
-    ax.set_title(title or f"truncated BPTT, $k={k}$: the gradient stops at $h_{{t-k}}$",
-                 fontsize=FONT_SIZE + 1)
-    fit(ax, margin=0.35)
-    lo, hi = ax.get_ylim()
-    ax.set_ylim(lo - CELL_H * 0.9, hi + 0.3)
+    _finish(ax, title or f"truncated BPTT, $k={k}$: the gradient stops at $h_{{t-k}}$")
     return fig
 
 
