@@ -106,7 +106,7 @@ CHECKS = {
             inputs=_inputs(x=np.array([[1.0, 0.5, -0.5]]), h=np.array([[0.5, -0.5, 0.25, 0.0]])),
             expected=np.array([[0.7508932836, -0.5545997223, 0.2913126125, -0.7818063576]]),
             message="N=1（只有一筆資料）時結果不對：h_next 仍應是 (1, H) 的二維陣列，"
-                    "不要用 squeeze 或寫死 batch 大小。",
+                    "不要用 squeeze 或寫死 batch 大小（若上面的檢查也失敗，先修正它們）。",
         ),
         Check(
             name="inputs_not_modified",
@@ -150,7 +150,8 @@ CHECKS = {
             inputs={"hs": HS, "mask": MASK},
             expected=np.array([[0.1, 1.1 / 3, -0.1], [0.8, -0.5, 0.2]]),
             message="padding 的位置（mask 為 False，h 填成 100）被算進平均了：分子只能加總 "
-                    "mask 為 True 的 h_t（例如先乘上 mask[:, :, None]）。",
+                    "mask 為 True 的 h_t（例如先乘上 mask[:, :, None]）。若 "
+                    "denominator_is_row_length 也失敗，先修正分母。",
         ),
         Check(
             name="mask_not_at_the_end",
@@ -159,7 +160,8 @@ CHECKS = {
                     "mask": np.array([[False, True, False, True]])},
             expected=np.array([[0.4, 0.1, -0.25]]),
             message="mask 為 True 的位置不一定在最前面（例如 pre-padding）：請直接用 mask "
-                    "選出 time step，不要假設前 mask.sum() 個才是真的 token。",
+                    "選出 time step，不要假設前 mask.sum() 個才是真的 token"
+                    "（若上面的檢查也失敗，先修正它們）。",
         ),
         Check(
             name="single_time_step",
