@@ -29,11 +29,10 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import numpy as np
 
+from rnnlab.checking import PLAIN_DTYPES
+
 # ---------------------------------------------------------------- wire format
-ALLOWED_DTYPES = frozenset({
-    "bool", "int8", "int16", "int32", "int64",
-    "uint8", "uint16", "uint32", "uint64", "float32", "float64",
-})
+ALLOWED_DTYPES = PLAIN_DTYPES  # the dtypes rnnlab.checking.to_plain lets through
 MAX_DEPTH = 24  # rnnlab.checking.to_plain refuses deeper values anyway
 MAX_ARRAY_BYTES = 64 * 2**20
 

@@ -123,3 +123,39 @@ def test_report_lists_each_failure():
         report(run_checks(checks, {}), "demo")
     assert "1/2" in str(err.value) and "[bad] 二不是一" in str(err.value)
     report(run_checks(checks[:1], {}), "demo")
+
+
+def test_a_loop_that_catches_exception_is_still_stopped():
+    def stubborn():
+        while True:
+            try:
+                while True:
+                    pass
+            except Exception:  # noqa: BLE001 - what a student might write
+                continue
+
+    [result] = run_checks([Check("loop", "out = f()", expected=1, message="m")],
+                          {"f": stubborn}, time_limit=0.5)
+    assert not result.passed and "無窮迴圈" in result.message
+
+
+def test_an_unfinished_function_is_reported_once():
+    def todo(x):
+        raise NotImplementedError()
+
+    checks = [Check(f"c{i}", "out = todo(1)", expected=1, message=f"hint {i}") for i in range(5)]
+    with pytest.raises(AssertionError) as err:
+        report(run_checks(checks, {"todo": todo}), "demo")
+    text = str(err.value)
+    assert "5/5" in text and text.count("NotImplementedError") == 1
+
+
+def test_uncomparable_results_fail_with_a_message():
+    [result] = run_checks([Check("huge", "out = 10**400", expected=1.0, message="m")], {})
+    assert not result.passed and "無法比較" in result.message
+
+
+@pytest.mark.parametrize("dtype", ["float16", "complex128", "longdouble", "object"])
+def test_arrays_outside_the_wire_dtypes_are_refused(dtype):
+    with pytest.raises(ProbeError):
+        to_plain(np.zeros(2, dtype=dtype))
