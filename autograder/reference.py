@@ -63,10 +63,10 @@ def answers_namespace(path: Path, name: str = "answers") -> dict:
 
 
 @cache
-def _namespace(assignment: str) -> dict:
-    return answers_namespace(source_notebook(assignment), f"reference_{assignment}")
+def _namespace(path: Path, assignment: str) -> dict:
+    return answers_namespace(path, f"reference_{assignment}")
 
 
 def reference_namespace(assignment: str) -> dict:
     """A fresh copy of the names defined by the solution's answer cells."""
-    return dict(_namespace(assignment))
+    return dict(_namespace(source_notebook(assignment), assignment))
