@@ -292,7 +292,8 @@ CHECKS = {
             expected=np.array(
                 [[0.395543481397, -0.0556567539603], [-0.405673815072, 0.678849929184]]
             ),
-            message="dx_t 不對：dx_t = da @ Wx.T，其中 da = dh_next * (1 - h_next**2)。",
+            message=("dx_t 不對：上游梯度先逐元素乘上 tanh 的導數，"
+                     "再乘上 Wx 的轉置（(N,H) 乘 (H,D)）。"),
         ),
         Check(
             name="dh_prev",

@@ -279,7 +279,8 @@ CHECKS = {
             inputs={"J": np.array([N2, P1])},
             expected=np.array([1.0, 1.0]),
             message="矩陣乘法不能交換：∂h_T/∂h_{T-2} = J_T @ J_{T-1}，較早的 Jacobian 乘在"
-                    "「右邊」（product = product @ J[T - d]）。d = 2 得到 0 表示順序反了。",
+                    "「右邊」（每往前退一步，新的 Jacobian 乘在目前乘積的右邊）。d = 2 得到 0 "
+                    "表示順序反了。",
         ),
         Check(
             name="norm_of_the_product",
