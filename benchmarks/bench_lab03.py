@@ -1,6 +1,6 @@
 """Time one training epoch of the Lab03 spam model in numpy against the same model in PyTorch.
 
-    python benchmarks/bench_lab03.py [--threads 2] [--repeat 3]
+    python benchmarks/bench_lab03.py [--threads 2] [--repeat 2]
 
 Both sides train the same model (embedding -> tanh RNN -> masked mean + max pooling ->
 logistic read-out; dropout 0.3, BCE, global-norm clipping at 5, Adam) on the same batches
@@ -141,7 +141,7 @@ def timed_epochs(run_epoch, repeat: int) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=THREADS_DEFAULT)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args(argv)
     try:
         import torch
