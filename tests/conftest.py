@@ -26,3 +26,48 @@ def sms_spam_file() -> Path:
     from rnnlab.data import fetch_sms_spam
 
     return fetch_sms_spam()
+
+
+_GRADED: dict = {}
+
+
+def autograded(aid: str, tmp_root: Path):
+    """nbgrader on a scratch course, once per assignment per session: the release plus the
+    solution, the student version and a student version whose test cells were replaced by
+    `pass`, each autograded. Returns (course, release folder, {name: Score})."""
+    if aid not in _GRADED:
+        import copy
+
+        import nbformat
+
+        from autograder.course import SOLUTIONS, ScratchCourse
+        from autograder.reference import test_cells
+
+        course = ScratchCourse(tmp_root / aid)
+        release = course.generate(aid)
+        tampered = nbformat.read(release / f"{aid}.ipynb", as_version=4)
+        tampered = copy.deepcopy(tampered)
+        for cell in test_cells(tampered):
+            cell.source = "pass"
+        course.submit(aid, "solution", SOLUTIONS / aid / f"{aid}.ipynb")
+        course.submit(aid, "stub", release / f"{aid}.ipynb")
+        course.submit(aid, "tampered", tampered)
+        scores = {s: course.autograde(aid, s) for s in ("solution", "stub", "tampered")}
+        _GRADED[aid] = (course, release, scores)
+    return _GRADED[aid]
+
+
+@pytest.fixture(scope="session")
+def nbgrader_run(tmp_path_factory):
+    """``nbgrader_run(aid)`` -> (course, release, scores), shared by all tests."""
+    root = tmp_path_factory.mktemp("nbgrader")
+    return lambda aid: autograded(aid, root)
+
+
+@pytest.fixture(scope="session")
+def executed_solution(nbgrader_run):
+    """``executed_solution(aid)`` -> the solution notebook as nbgrader executed it."""
+    def run(aid):
+        course, _, _ = nbgrader_run(aid)
+        return course.autograded_notebook(aid, "solution")
+    return run

@@ -2,12 +2,11 @@
 Jacobian norms equal torch.autograd's, the cliff demo really diverges without clipping
 and converges with it, and each public check catches the mistake its message names."""
 
-import time
 
 import numpy as np
 import pytest
 
-from autograder.reference import REPO_ROOT, reference_namespace, source_notebook
+from autograder.reference import reference_namespace
 from rnnlab import gradients
 from rnnlab.checking import run_checks
 from rnnlab.checks import public_checks
@@ -352,16 +351,8 @@ def test_the_student_package_holds_no_solution():
 
 # ---------------------------------------------------------------- the notebook
 @pytest.mark.slow
-def test_solution_notebook_runs_top_to_bottom_quickly(tmp_path, monkeypatch):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))  # hidden tests import `autograder`
-    nb = nbformat.read(source_notebook(A), as_version=4)
-    start = time.perf_counter()
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
-    elapsed = time.perf_counter() - start
-    assert elapsed < 60, f"the notebook took {elapsed:.1f} s"
+def test_solution_notebook_draws_every_figure_quietly(executed_solution):
+    nb = executed_solution(A)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     figures = sum("image/png" in o.get("data", {}) for o in outputs)
     assert figures == 6  # norms vs distance, overflow, per step, clip geometry, cliff, cells

@@ -7,12 +7,10 @@ crashing the grader, also when its test cells were replaced by `pass`.
 
 from __future__ import annotations
 
-import copy
-
 import nbformat
 import pytest
 
-from autograder.course import RELEASE, SOLUTIONS, ScratchCourse, assignments, release_differences
+from autograder.course import RELEASE, SOLUTIONS, assignments, release_differences
 from autograder.reference import test_cells as graded_test_cells
 
 pytestmark = pytest.mark.slow
@@ -20,19 +18,9 @@ PRESENT = assignments()
 
 
 @pytest.fixture(scope="module", params=PRESENT)
-def graded(request, tmp_path_factory):
-    aid = request.param
-    course = ScratchCourse(tmp_path_factory.mktemp(aid))
-    release = course.generate(aid)
-    stub = nbformat.read(release / f"{aid}.ipynb", as_version=4)
-    tampered = copy.deepcopy(stub)
-    for cell in graded_test_cells(tampered):
-        cell.source = "pass"
-    course.submit(aid, "solution", SOLUTIONS / aid / f"{aid}.ipynb")
-    course.submit(aid, "stub", release / f"{aid}.ipynb")
-    course.submit(aid, "tampered", tampered)
-    scores = {s: course.autograde(aid, s) for s in ("solution", "stub", "tampered")}
-    return aid, course, release, scores
+def graded(request, nbgrader_run):
+    course, release, scores = nbgrader_run(request.param)
+    return request.param, course, release, scores
 
 
 def test_release_is_in_sync(graded):
