@@ -156,19 +156,6 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- optimisation
-def clip_by_global_norm(grads: dict, max_norm: float) -> tuple[dict, float]:
-    """Scale all gradients together so their global L2 norm is at most ``max_norm``.
-
-    Returns (clipped grads, norm before clipping). Clipping tames exploding gradients
-    without changing the direction of the update.
-    """
-    norm = math.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads.values()))
-    if not math.isfinite(norm):
-        return {k: np.zeros_like(g) for k, g in grads.items()}, norm
-    scale = min(1.0, max_norm / (norm + 1e-12))
-    return {k: g * scale for k, g in grads.items()}, norm
-
-
 def adam_init(params: dict) -> dict:
     """Adam's state: first and second moment estimates and the step count."""
     return {"m": {k: np.zeros_like(v) for k, v in params.items()},
@@ -176,18 +163,32 @@ def adam_init(params: dict) -> dict:
 
 
 def adam_step(params: dict, grads: dict, state: dict, lr: float = 3e-3,
-              beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
-    """One Adam update of ``params`` in place (bias-corrected moments)."""
+              max_norm: float | None = None, beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8) -> float:
+    """One Adam update of ``params`` in place (bias-corrected moments, as torch.optim.Adam),
+    with the gradients first scaled together so their global L2 norm is at most
+    ``max_norm`` (clipping tames exploding gradients and keeps their direction; the factor
+    is that of torch.nn.utils.clip_grad_norm_).
+
+    Returns the global norm before clipping. A non-finite norm (an overflow) skips the step.
+    """
+    norm = math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads.values()))
+    if not math.isfinite(norm):
+        return norm
+    scale = min(1.0, max_norm / (norm + 1e-6)) if max_norm is not None else 1.0
     state["t"] += 1
     t = state["t"]
-    step = lr * math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    correct1, correct2 = 1 - beta1 ** t, 1 - beta2 ** t
     for k, g in grads.items():
+        g = g * scale                                      # clipped gradient
         m, v = state["m"][k], state["v"][k]
         m *= beta1
         m += (1 - beta1) * g
         v *= beta2
         v += (1 - beta2) * g * g
-        params[k] -= (step * m / (np.sqrt(v) + eps)).astype(params[k].dtype, copy=False)
+        step = lr * (m / correct1) / (np.sqrt(v / correct2) + eps)
+        params[k] -= step.astype(params[k].dtype, copy=False)
+    return norm
 
 
 # ---------------------------------------------------------------- batching
@@ -244,21 +245,20 @@ def train_epoch(params: dict, state: dict, ids: np.ndarray, y: np.ndarray, rnn_c
                 dropout: float = 0.0, bar=None) -> tuple:
     """One pass over (ids, y) in shuffled mini-batches: forward, loss, BPTT, clipping, Adam.
 
-    Updates ``params`` and the Adam ``state`` in place; returns (mean loss, median gradient
-    norm before clipping).
+    Updates ``params`` and the Adam ``state`` in place; returns (mean loss, median and
+    largest gradient norm before clipping).
     """
     losses, norms = [], []
     for idx in minibatches(len(ids), batch_size, rng):
         logits, cache = model_forward(params, trim_batch(ids[idx]), rnn_cell, mean_pool,
                                       dropout, rng)
         loss, dlogits = bce_with_logits(logits, y[idx], pos_weight)
-        grads, norm = clip_by_global_norm(model_backward(dlogits, params, cache), clip)
-        adam_step(params, grads, state, lr)
+        norm = adam_step(params, model_backward(dlogits, params, cache), state, lr, clip)
         losses.append(loss)
         norms.append(norm)
         if bar is not None:
             bar.update(1)
-    return float(np.mean(losses)), float(np.median(norms))
+    return float(np.mean(losses)), float(np.median(norms)), float(np.max(norms))
 
 
 def train(params: dict, train_ids: np.ndarray, train_y: np.ndarray, val_ids: np.ndarray,
@@ -276,20 +276,22 @@ def train(params: dict, train_ids: np.ndarray, train_y: np.ndarray, val_ids: np.
     rng = np.random.default_rng(seed)
     state = adam_init(params)
     history = {"epoch": [], "train_loss": [], "val_loss": [], "val_metric": [],
-               "grad_norm": [], "seconds": []}
+               "grad_norm": [], "grad_norm_max": [], "seconds": []}
     best, best_loss, bad_epochs = _copy(params), math.inf, 0
     bar = _progress(epochs * math.ceil(len(train_ids) / batch_size), progress)
     start = time.perf_counter()
     with one_blas_thread():
         for epoch in range(1, epochs + 1):
-            loss, norm = train_epoch(params, state, train_ids, train_y, rnn_cell, mean_pool, rng,
-                                     batch_size=batch_size, lr=lr, clip=clip,
-                                     pos_weight=pos_weight, dropout=dropout, bar=bar)
+            loss, norm, norm_max = train_epoch(
+                params, state, train_ids, train_y, rnn_cell, mean_pool, rng,
+                batch_size=batch_size, lr=lr, clip=clip, pos_weight=pos_weight,
+                dropout=dropout, bar=bar)
             val_loss = evaluate_loss(params, val_ids, val_y, rnn_cell, mean_pool, pos_weight)
             history["epoch"].append(epoch)
             history["train_loss"].append(loss)
             history["val_loss"].append(val_loss)
             history["grad_norm"].append(norm)
+            history["grad_norm_max"].append(norm_max)
             history["seconds"].append(time.perf_counter() - start)
             if metric is not None:
                 p_val = predict_proba(params, val_ids, rnn_cell, mean_pool)
@@ -325,8 +327,8 @@ def _progress(total: int, enabled: bool):
 # ---------------------------------------------------------------- figures
 def plot_history(history: dict, metric_name: str = "MCC", clip: float | None = None):
     """Training curves per epoch: train/validation loss, the validation metric (if recorded)
-    and the median gradient norm before clipping on a log scale. The best epoch (kept by
-    early stopping) is marked; returns the figure."""
+    and the median and largest gradient norm before clipping on a log scale. The best epoch
+    (kept by early stopping) is marked; returns the figure."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
@@ -344,7 +346,10 @@ def plot_history(history: dict, metric_name: str = "MCC", clip: float | None = N
             ax.set_ylabel(metric_name)
             ax.set_title(f"validation {metric_name}")
         else:
-            ax.semilogy(epochs, history["grad_norm"], "o-", color="C4", label="median norm")
+            ax.semilogy(epochs, history["grad_norm"], "o-", color="C4", label="median batch")
+            if history.get("grad_norm_max"):
+                ax.semilogy(epochs, history["grad_norm_max"], "^--", color="C4", alpha=0.6,
+                            label="largest batch")
             if clip is not None:
                 ax.axhline(clip, color="C3", ls=":", label=f"clip = {clip:g}")
             ax.set_ylabel("global gradient norm")

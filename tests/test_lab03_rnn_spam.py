@@ -142,22 +142,33 @@ def test_model_logits_and_gradients_equal_pytorch(bench):
         assert np.allclose(grads[name], grad.numpy(), rtol=1e-7, atol=1e-10), name
 
 
-def test_clipping_equals_pytorch_clip_grad_norm():
+def test_clipped_adam_steps_equal_pytorch():
+    """Two steps: large gradients (clipped, norm > max_norm), then small ones (not clipped);
+    Adam's second step depends on the scale of the first, so clipping must match too."""
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(2)
-    grads = {k: 3 * rng.standard_normal(s) for k, s in [("a", (4, 5)), ("b", (7,)), ("c", ())]}
-    for max_norm in (0.5, 1e6):
-        ours, norm = training.clip_by_global_norm(grads, max_norm)
-        tensors = [torch.zeros(np.shape(g), dtype=torch.float64, requires_grad=True)
-                   for g in grads.values()]
-        for t, g in zip(tensors, grads.values()):
-            t.grad = torch.tensor(g)
-        total = torch.nn.utils.clip_grad_norm_(tensors, max_norm)
+    shapes = {"a": (4, 5), "b": (7,), "c": ()}
+    params = {k: rng.standard_normal(s) for k, s in shapes.items()}
+    tensors = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    optimiser = torch.optim.Adam(tensors.values(), lr=0.01)
+    state = training.adam_init(params)
+    for scale, max_norm in ((30.0, 1.0), (0.1, 1.0)):
+        grads = {k: scale * rng.standard_normal(s) for k, s in shapes.items()}
+        norm = training.adam_step(params, grads, state, lr=0.01, max_norm=max_norm)
+        for k, t in tensors.items():
+            t.grad = torch.tensor(grads[k])
+        total = torch.nn.utils.clip_grad_norm_(list(tensors.values()), max_norm)
+        optimiser.step()
         assert norm == pytest.approx(float(total), rel=1e-12)
-        for t, g in zip(tensors, ours.values()):
-            assert np.allclose(g, t.grad.numpy(), rtol=1e-5, atol=0)
-    assert np.isclose(np.sqrt(sum(np.sum(g ** 2) for g in
-                                  training.clip_by_global_norm(grads, 0.5)[0].values())), 0.5)
+        for k, t in tensors.items():
+            assert np.allclose(params[k], t.detach().numpy(), rtol=1e-9, atol=1e-12), k
+
+
+def test_an_overflowing_gradient_skips_the_step():
+    params = {"a": np.ones(3)}
+    state = training.adam_init(params)
+    norm = training.adam_step(params, {"a": np.array([np.inf, 1.0, 0.0])}, state, max_norm=1.0)
+    assert not np.isfinite(norm) and state["t"] == 0 and np.all(params["a"] == 1.0)
 
 
 # ---------------------------------------------------------------- training with any cell
@@ -254,15 +265,25 @@ def test_threshold_is_the_middle_of_the_near_best_plateau():
     assert choose_threshold(y, p_wide, _accuracy) == pytest.approx(0.5, abs=0.01)
 
 
-def test_rnnlab_ships_no_answer_of_the_graded_functions():
-    """rnnlab must not hand out Lab01's binary_metrics, Lab02's preprocessing or our cell."""
+def test_rnnlab_ships_no_answer_of_any_graded_function():
+    """No function of Lab03's modules has the name of a graded function of any assignment
+    (Lab01's binary_metrics, Lab02's preprocessing, ch19_3's clip_by_norm, ...), and none
+    returns clipped gradients: clipping lives inside adam_step."""
+    import re
+
     import rnnlab.metrics
     import rnnlab.training
+    from autograder.reference import answer_cells
 
-    graded = {"binary_metrics", "rnn_cell_forward", "masked_mean_pool", "tokenize",
-              "build_vocab", "texts_to_sequences", "pad_sequences", "rnn_backward"}
+    graded = set()
+    for path in (REPO_ROOT / "solutions").glob("*/*.ipynb"):
+        for cell in answer_cells(nbformat.read(path, as_version=4)):
+            graded |= set(re.findall(r"^def (\w+)", cell.source, re.M))
+    assert {"binary_metrics", "clip_by_norm", "pad_sequences", "rnn_cell_forward"} <= graded
     for module in (rnnlab.metrics, rnnlab.training):
-        assert not graded & set(vars(module)), module.__name__
+        names = {n for n, v in vars(module).items() if callable(v)}
+        assert not graded & names, module.__name__
+        assert not [n for n in names if "clip" in n], module.__name__
 
 
 # ---------------------------------------------------------------- the checks name mistakes
