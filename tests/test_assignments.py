@@ -138,3 +138,26 @@ def test_every_check_fails_on_the_stub(aid):
         assert not any(r.passed for r in hidden), f"{gid}: a hidden check passes on the stub"
         assert all("NotImplementedError" in r.message for r in public), (
             f"{gid}: the stub's message should say the function is not written yet")
+
+
+def _graded_function_names() -> set[str]:
+    names = set()
+    for aid in PRESENT:
+        for cell in reference.answer_cells(_source(aid)):
+            names |= set(re.findall(r"^def (\w+)", cell.source, flags=re.M))
+    return names
+
+
+def test_the_student_package_defines_no_graded_function():
+    """rnnlab ships to students: none of its modules may define (or re-export) a function
+    with the name of a graded function of any assignment."""
+    import pkgutil
+
+    import rnnlab
+
+    graded = _graded_function_names()
+    assert {"rnn_cell_forward", "rnn_backward", "tokenize", "clip_by_norm"} <= graded
+    for info in pkgutil.walk_packages(rnnlab.__path__, "rnnlab."):
+        module = importlib.import_module(info.name)
+        defined = sorted(n for n in graded if callable(getattr(module, n, None)))
+        assert not defined, f"{info.name} defines graded function(s) {defined}"

@@ -223,18 +223,6 @@ def test_deep_checks_catch_shared_h0_and_a_top_layer_reading_x(ref):
     assert "second_layer_reads_first" in failed and "one_layer_is_rnn_forward" not in failed
 
 
-def test_the_student_package_holds_no_solution():
-    import importlib
-    import pkgutil
-
-    import rnnlab
-
-    for info in pkgutil.walk_packages(rnnlab.__path__, "rnnlab."):
-        module = importlib.import_module(info.name)
-        defined = [n for n in GRADED if callable(getattr(module, n, None))]
-        assert not defined, f"{info.name} defines graded function(s) {defined}"
-
-
 # ---------------------------------------------------------------- the notebook
 @pytest.mark.slow
 def test_solution_notebook_draws_every_figure_quietly(executed_solution):

@@ -337,18 +337,6 @@ def test_product_norm_checks_name_the_mistake(ref):
     assert failed(in_place) == {"inputs_not_modified"}
 
 
-def test_the_student_package_holds_no_solution():
-    import importlib
-    import pkgutil
-
-    import rnnlab
-
-    for info in pkgutil.walk_packages(rnnlab.__path__, "rnnlab."):
-        module = importlib.import_module(info.name)
-        defined = [n for n in GRADED if callable(getattr(module, n, None))]
-        assert not defined, f"{info.name} defines graded function(s) {defined}"
-
-
 # ---------------------------------------------------------------- the notebook
 @pytest.mark.slow
 def test_solution_notebook_draws_every_figure_quietly(executed_solution):
