@@ -9,23 +9,16 @@ numpy / PyTorch at the same dtype (goal: <= 1.0). Needs the optional PyTorch ext
 
 from __future__ import annotations
 
+# isort: skip_file
+
 import argparse
-import os
-import sys
 import time
-from pathlib import Path
 
-THREADS_DEFAULT = 2
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, str(THREADS_DEFAULT))  # before numpy / torch load BLAS
+from _setup import THREADS_DEFAULT  # first: sets the BLAS threads before numpy loads
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from autograder.reference import reference_namespace  # noqa: E402
+from autograder.reference import reference_namespace
 
 N, T, D, H = 32, 50, 32, 64
 

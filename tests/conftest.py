@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data" / "sms_spam"
 if not os.environ.get("RNNLAB_DATA_DIR") and (SHARED_DATA / "SMSSpamCollection").exists():
     os.environ["RNNLAB_DATA_DIR"] = str(SHARED_DATA)
 os.environ.setdefault("MPLBACKEND", "Agg")
+# benchmarks/ scripts import their shared start (`_setup`) as run from that folder
+sys.path.append(str(REPO_ROOT / "benchmarks"))
 
 
 @pytest.fixture(scope="session")
