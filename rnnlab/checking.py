@@ -303,12 +303,12 @@ def run_checks(checks: Sequence[Check], namespace: Mapping[str, Any],
     return results
 
 
-def report(results: Sequence[Result], title: str) -> None:
-    """Print a one-line success, or raise AssertionError listing every failed check."""
+def failure_text(results: Sequence[Result], title: str) -> str:
+    """What a student reads when checks failed ("" when all passed): a count, then each
+    failed check's message, or one line when an unfinished function failed them all."""
     failed = [r for r in results if not r.passed]
     if not failed:
-        print(f"✓ {title}：{len(results)} 項檢查全部通過")
-        return
+        return ""
     lines = [f"✗ {title}：{len(failed)}/{len(results)} 項檢查未通過"]
     details = {r.message.rpartition("細節：")[2] for r in failed}
     if len(failed) > 1 and len(details) == 1 and "NotImplementedError" in details.pop():
@@ -316,4 +316,12 @@ def report(results: Sequence[Result], title: str) -> None:
         lines.append(f"  {failed[0].message.rpartition('細節：')[2]}")
     else:
         lines += [f"  - [{r.name}] {r.message}" for r in failed]
-    raise AssertionError("\n".join(lines))
+    return "\n".join(lines)
+
+
+def report(results: Sequence[Result], title: str) -> None:
+    """Print a one-line success, or raise AssertionError listing every failed check."""
+    text = failure_text(results, title)
+    if text:
+        raise AssertionError(text)
+    print(f"✓ {title}：{len(results)} 項檢查全部通過")
