@@ -243,18 +243,20 @@ class Child:
         python = sys.executable
         if self.isolation.kind == "none":
             return [python, "-I", str(WORKER), self.limits.worker_args()]
-        argv = [self.isolation.bwrap]
-        for path in self.isolation.binds:
-            argv += ["--ro-bind", path, path]
+        # the private /tmp comes first: a bind below /tmp (a course cloned there) must land
+        # on top of it, not be hidden by it
+        argv = [self.isolation.bwrap,
+                "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", "/tmp",
+                "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev"]
         for name in ("bin", "lib", "lib64", "lib32", "sbin"):
             target = Path("/") / name
             if target.is_symlink():
                 argv += ["--symlink", os.readlink(target), str(target)]
             elif target.is_dir():
                 argv += ["--ro-bind", str(target), str(target)]
-        argv += ["--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
-                 "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", "/tmp",
-                 "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", SANDBOX_DIR,
+        for path in self.isolation.binds:
+            argv += ["--ro-bind", path, path]
+        argv += ["--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", SANDBOX_DIR,
                  "--ro-bind", str(WORKER), WORKER_IN_SANDBOX,
                  "--remount-ro", "/dev", "--remount-ro", "/",  # only the two tmpfs are writable
                  "--chdir", SANDBOX_DIR, "--unshare-all", "--die-with-parent",

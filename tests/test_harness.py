@@ -425,3 +425,19 @@ def test_no_solution_line_ships(assignment):
     leaks = {(str(p.relative_to(REPO)), line) for line in lines
              for p, text in shipped.items() if line in text}
     assert not leaks - DELIBERATE
+
+
+def test_binds_are_mounted_over_the_private_tmp():
+    """A course cloned below /tmp (as CI may do) must stay visible in the sandbox: the
+    private /tmp is mounted before the read-only binds, never on top of them."""
+    from autograder.sandbox import Child, Isolation, Limits
+
+    child = object.__new__(Child)
+    child.isolation = Isolation("bwrap", bwrap="/usr/bin/bwrap",
+                                binds=["/tmp/ci/repo/.venv", "/tmp/ci/repo/rnnlab"])
+    child.limits = Limits()
+    argv = child._argv(info_fd=3)
+    tmp = argv.index("/tmp")
+    assert argv[tmp - 1] == "--tmpfs"
+    for bind in child.isolation.binds:
+        assert argv.index(bind) > tmp, f"{bind} would be hidden by the private /tmp"
