@@ -19,7 +19,12 @@ export PATH := $(BIN):$(PATH)
 # nbgrader kernels import the instructor-side `autograder` package from the course root
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: help setup setup-bench sandbox data lab test lint release autograde feedback grade bench clean
+STUDENT_FILES := notebooks rnnlab data/README.md data/registry.json jupyter requirements.txt \
+  requirements.lock environment.yml pyproject.toml Makefile README.md .gitignore
+DIST ?= dist/student
+
+.PHONY: help setup setup-bench sandbox data lab test lint release autograde feedback grade bench \
+  student-dist clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -90,6 +95,11 @@ grade: $(STAMP) ## sandboxed harness: ASSIGNMENT=<id> SUBMISSIONS=<dir> -> repor
 
 bench: setup-bench ## numpy vs PyTorch benchmarks (prints ratios)
 	@for b in benchmarks/bench_*.py; do $(BIN)/python "$$b" || exit 1; done
+
+student-dist: ## the student repository (no solutions/, no autograder/) from HEAD into DIST=dist/student
+	rm -rf "$(DIST)" && mkdir -p "$(DIST)"
+	git archive HEAD $(STUDENT_FILES) | tar -x -C "$(DIST)"
+	@echo "student files in $(DIST): publish this folder, never the instructor repository"
 
 clean: ## remove grading artefacts (never solutions/ or notebooks/)
 	rm -rf autograded feedback grades reports gradebook.db

@@ -161,3 +161,15 @@ def test_the_student_package_defines_no_graded_function():
         module = importlib.import_module(info.name)
         defined = sorted(n for n in graded if callable(getattr(module, n, None)))
         assert not defined, f"{info.name} defines graded function(s) {defined}"
+
+
+def test_readme_points_table_is_true(aid, repo_root):
+    """README's table of graded functions and points matches the source's test cells."""
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    [row] = [line for line in readme.splitlines() if line.startswith(f"| `{aid}` | `")]
+    cells = _tests(aid)
+    total = sum(c.metadata.nbgrader["points"] for c in cells)
+    assert row.rstrip(" |").endswith(f"({total:g})"), row
+    for cell in cells:
+        name = cell.metadata.nbgrader["grade_id"].removeprefix("test_")
+        assert name.split("_truncated")[0] in row, f"{name} missing from README: {row}"
