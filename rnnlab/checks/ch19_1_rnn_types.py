@@ -6,6 +6,7 @@ isolates one term (zero every input but one) so that a failure names the mistake
 import numpy as np
 
 from rnnlab.checking import Check
+from rnnlab.checks.rnn_cell import RNN_CELL_FORWARD_CHECKS
 
 # N = 2, D = 3, H = 4 (all different, so that a transposed product fails loudly)
 X = np.array([[0.5, -1.0, 2.0], [0.0, 1.5, -0.5]])
@@ -39,7 +40,6 @@ WH2 = np.array([[0.1, 0.2, 0.0, -0.1], [0.0, 0.3, 0.1, 0.0],
 B2 = np.array([-0.1, 0.0, 0.2, 0.05])
 H0_2 = np.array([[0.9, -0.6, 0.5, 0.0], [0.0, 0.8, -0.7, 0.6]])
 
-CELL_ARGS = "x_t, h_prev, Wx, Wh, b"
 INPUTS_KEPT = (
     "kept = [a.copy() for a in ({args})]\n"
     "{call}\n"
@@ -57,83 +57,9 @@ def _cell(x, h, b, wx=WX, wh=WH):
 
 
 NEEDS_CELL = "（one_to_many 用到你的 rnn_cell_forward：請先讓 test_rnn_cell_forward 通過）"
-TANH_HINT = "（若 tanh_applied 也沒通過，先加上 np.tanh）"
 
 CHECKS = {
-    "test_rnn_cell_forward": [
-        Check(
-            name="returns_pair",
-            code="res = rnn_cell_forward(x_t, h_prev, Wx, Wh, b)\n"
-                 "out = type(res) is tuple and len(res) == 2",
-            inputs=_cell(X, H_PREV, B),
-            expected=True,
-            message="rnn_cell_forward 應回傳兩個值 (h_next, cache)：最後一行是 "
-                    "`return h_next, cache`。",
-        ),
-        Check(
-            name="shape",
-            code="out = rnn_cell_forward(x_t, h_prev, Wx, Wh, b)[0].shape",
-            inputs=_cell(X, H_PREV, B),
-            expected=(2, 4),
-            message="h_next 的 shape 應為 (N, H)。檢查矩陣相乘的順序：x_t @ Wx 是 "
-                    "(N, D) @ (D, H)，h_prev @ Wh 是 (N, H) @ (H, H)。",
-        ),
-        Check(
-            name="tanh_applied",
-            code="import numpy as np\n"
-                 "h = rnn_cell_forward(x_t, h_prev, Wx, Wh, b)[0]\n"
-                 "out = bool(np.all(np.abs(h) < 1.0) and np.abs(h).max() > 0.9)",
-            inputs=_cell(3 * X, 3 * H_PREV, 3 * B),
-            expected=True,
-            message="輸入很大時，h_next 應該很接近 ±1 但不超出 (-1, 1)：可能漏了 np.tanh"
-                    "（或用了別的 activation）。這也會讓下面的 only_x、only_h_prev、only_b "
-                    "一起失敗。",
-        ),
-        Check(
-            name="only_x",
-            code="out = rnn_cell_forward(x_t, h_prev, Wx, Wh, b)[0]",
-            inputs=_cell(X, ZH, ZB),
-            expected=np.array([[-0.537049567, -0.2449186624, 0.537049567, 0.3363755443],
-                               [0.2913126125, 0.5005202112, -0.3799489623, -0.049958375]]),
-            message="只有 x_t 非零時結果不對：檢查輸入項 x_t @ Wx（不是 Wx @ x_t、不是逐元素的 "
-                    "x_t * Wx）。" + TANH_HINT,
-        ),
-        Check(
-            name="only_h_prev",
-            code="out = rnn_cell_forward(x_t, h_prev, Wx, Wh, b)[0]",
-            inputs=_cell(ZX, H_PREV, ZB),
-            expected=np.array([[0.0099996667, 0.1095584702, 0.1488850336, -0.1095584702],
-                               [-0.1194272985, -0.1586485043, 0.1194272985, 0.1877462059]]),
-            message="只有 h_prev 非零時結果不對：檢查遞迴項 h_prev @ Wh（可能漏了這一項、"
-                    "用了 Wx，或寫成 Wh @ h_prev）。" + TANH_HINT,
-        ),
-        Check(
-            name="only_b",
-            code="out = rnn_cell_forward(x_t, h_prev, Wx, Wh, b)[0]",
-            inputs=_cell(ZX, ZH, B),
-            expected=np.array([[0.0996679946, -0.1973753202, 0.049958375, 0.2913126125],
-                               [0.0996679946, -0.1973753202, 0.049958375, 0.2913126125]]),
-            message="只有 b 非零時結果不對：bias 項 b 可能漏加了（它要加在 tanh 裡面）。"
-                    + TANH_HINT,
-        ),
-        Check(
-            name="all_terms",
-            code="out = rnn_cell_forward(x_t, h_prev, Wx, Wh, b)[0]",
-            inputs=_cell(X, H_PREV, B),
-            expected=np.array([[-0.4542164327, -0.3274773948, 0.6640367703, 0.4929879667],
-                               [0.2729050806, 0.1877462059, -0.2260283523, 0.4136444422]]),
-            message="三項都非零時結果不對：h_next = tanh(x_t @ Wx + h_prev @ Wh + b)，"
-                    "三項要先相加再取 tanh。",
-        ),
-        Check(
-            name="inputs_not_modified",
-            code=_kept("rnn_cell_forward(x_t, h_prev, Wx, Wh, b)", CELL_ARGS),
-            inputs=_cell(X, H_PREV, B),
-            expected=True,
-            message="rnn_cell_forward 修改了傳進來的陣列：不要用 +=、*= 或 np.tanh(..., "
-                    "out=...) 直接改 x_t、h_prev、Wx、Wh 或 b，請算出新的陣列。",
-        ),
-    ],
+    "test_rnn_cell_forward": RNN_CELL_FORWARD_CHECKS,
     "test_rnn_forward": [
         Check(
             name="returns_pair",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlab.checking import Check
+from rnnlab.checks.rnn_cell import RNN_CELL_FORWARD_CHECKS
 
 # one time step: N=2, D=2, H=3 (Wx not square, Wh not symmetric: transposes show)
 X_T = np.array([[0.5, -1.0], [1.5, 0.25]])
@@ -48,101 +49,7 @@ DH_FIRST, DH_STEP1, DH_STEP2, DH_LAST = (
 )
 
 CHECKS = {
-    "test_rnn_cell_forward": [
-        Check(
-            name="returns_pair",
-            code=(
-                "res = rnn_cell_forward(x, h, Wx, Wh, b)\n"
-                "out = [isinstance(res, (tuple, list)), len(res)]"
-            ),
-            inputs={"x": X_T, "h": H_PREV, "Wx": WX, "Wh": WH, "b": B},
-            expected=[True, 2],
-            message="rnn_cell_forward 要回傳兩個值：(h_next, cache)。",
-            compare="equal",
-        ),
-        Check(
-            name="shape",
-            code="out = rnn_cell_forward(x, h, Wx, Wh, b)[0].shape",
-            inputs={"x": X_T, "h": H_PREV, "Wx": WX, "Wh": WH, "b": B},
-            expected=(2, 3),
-            message="h_next 的 shape 應為 (N, H)：x_t @ Wx 是 (N, D) @ (D, H)。",
-            compare="equal",
-        ),
-        Check(
-            name="only_x",
-            code="out = rnn_cell_forward(x, h, Wx, Wh, b)[0]",
-            inputs={"x": X_T, "h": H_ZERO, "Wx": WX, "Wh": WH, "b": B0},
-            expected=np.array(
-                [
-                    [0.0499583749579, -0.46211715726, 0.691069469833],
-                    [0.442230356046, -0.197375320225, 0.537049566998],
-                ]
-            ),
-            message=(
-                "只有 x_t 非零時結果不對：輸入項應為 x_t @ Wx（(N, D) @ (D, H)），再取 tanh。"
-            ),
-        ),
-        Check(
-            name="only_h_prev",
-            code="out = rnn_cell_forward(x, h, Wx, Wh, b)[0]",
-            inputs={"x": X0, "h": H_PREV, "Wx": WX, "Wh": WH, "b": B0},
-            expected=np.array(
-                [
-                    [-0.206966499729, 0.0698858903164, 0.178080868117],
-                    [-0.139092447878, 0.507977432898, 0.197375320225],
-                ]
-            ),
-            message=(
-                "只有 h_prev 非零時結果不對：遞迴項應為 h_prev @ Wh（不是 Wh @ h_prev，也不"
-                "是 Wx）。"
-            ),
-        ),
-        Check(
-            name="only_b",
-            code="out = rnn_cell_forward(x, h, Wx, Wh, b)[0]",
-            inputs={"x": X0, "h": H_ZERO, "Wx": WX, "Wh": WH, "b": B},
-            expected=np.array(
-                [
-                    [0.244918662404, -0.46211715726, 0.099667994625],
-                    [0.244918662404, -0.46211715726, 0.099667994625],
-                ]
-            ),
-            message=(
-                "只有 b 非零時結果不對：bias 項 b 可能漏加了（它會廣播到每一筆資料），或 tan"
-                "h 沒套上。"
-            ),
-        ),
-        Check(
-            name="all_terms",
-            code="out = rnn_cell_forward(x, 3 * h, 3 * Wx, Wh, 4 * b)[0]",
-            inputs={"x": X_T, "h": H_PREV, "Wx": WX, "Wh": WH, "b": B},
-            expected=np.array(
-                [
-                    [0.477700012168, -0.997228148323, 0.998141122913],
-                    [0.964379136719, -0.725897414849, 0.992631520201],
-                ]
-            ),
-            message=(
-                "三項都有時結果不對：h_next = tanh(x_t @ Wx + h_prev @ Wh + b)，tanh 要套在"
-                "三項的總和上。"
-            ),
-        ),
-        Check(
-            name="inputs_not_modified",
-            code=(
-                "import numpy as np\n"
-                "before = [a.copy() for a in (x, h, Wx, Wh, b)]\n"
-                "rnn_cell_forward(x, h, Wx, Wh, b)\n"
-                "out = all(np.array_equal(a, c) for a, c in zip((x, h, Wx, Wh, b), before))"
-            ),
-            inputs={"x": X_T, "h": H_PREV, "Wx": WX, "Wh": WH, "b": B},
-            expected=True,
-            message=(
-                "rnn_cell_forward 修改了傳進來的陣列：不要對輸入做原地運算（+=、*=、out=）。"
-            ),
-            compare="equal",
-        ),
-    ],
+    "test_rnn_cell_forward": RNN_CELL_FORWARD_CHECKS,
     "test_rnn_forward": [
         Check(
             name="shape",
