@@ -43,7 +43,8 @@ $(STAMP): requirements.txt requirements.lock pyproject.toml jupyter/overrides.js
 	@# students get nbgrader's "Validate" button, not the instructor's formgrader
 	$(BIN)/jupyter labextension disable --level=sys_prefix $(addprefix @jupyter/nbgrader:,$(NBGRADER_UI_OFF)) >/dev/null 2>&1
 	$(BIN)/jupyter server extension disable --sys-prefix $(addprefix nbgrader.server_extensions.,formgrader assignment_list course_list) >/dev/null 2>&1
-	-@$(MAKE) --no-print-directory sandbox
+	@# the grading sandbox is for instructors: the student copy has no autograder/
+	-@if [ -d autograder ]; then $(MAKE) --no-print-directory sandbox; fi
 	touch $(STAMP)
 
 setup-bench: $(STAMP) $(BENCH_STAMP) ## add the optional PyTorch + Keras extra (proof tests, benchmarks)
