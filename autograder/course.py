@@ -130,23 +130,30 @@ def release_differences(generated: Path, committed: Path) -> list[str]:
     return diffs
 
 
-def check_assignment(assignment: str, root: Path) -> dict:
-    """Generate ``assignment`` in a scratch course, autograde the solution and the stub.
+def grade_variants(course: ScratchCourse, assignment: str) -> tuple[Path, dict[str, Score]]:
+    """Generate ``assignment`` in ``course`` and autograde three submissions: the solution,
+    the student version, and the student version with every test cell replaced by
+    ``pass`` (nbgrader must restore them). Returns the release folder and the scores."""
+    from autograder.reference import test_cells
 
-    Returns a summary with release differences and both scores; used by tests and by
-    ``python -m autograder.course ASSIGNMENT`` while authoring a notebook.
-    """
-    course = ScratchCourse(root)
     release = course.generate(assignment)
-    diffs = release_differences(release, RELEASE / assignment)
-    source = SOLUTIONS / assignment / f"{assignment}.ipynb"
-    course.submit(assignment, "solution", source)
-    course.submit(assignment, "stub", release / f"{assignment}.ipynb")
-    return {
-        "release_differences": diffs,
-        "solution": course.autograde(assignment, "solution"),
-        "stub": course.autograde(assignment, "stub"),
-    }
+    student = release / f"{assignment}.ipynb"
+    tampered = nbformat.read(student, as_version=4)
+    for cell in test_cells(tampered):
+        cell.source = "pass"
+    course.submit(assignment, "solution", SOLUTIONS / assignment / f"{assignment}.ipynb")
+    course.submit(assignment, "stub", student)
+    course.submit(assignment, "tampered", tampered)
+    return release, {s: course.autograde(assignment, s) for s in ("solution", "stub", "tampered")}
+
+
+def check_assignment(assignment: str, root: Path) -> dict:
+    """The nbgrader properties of ``assignment`` on a scratch course: release differences
+    and the scores of :func:`grade_variants`; for ``python -m autograder.course ID``."""
+    course = ScratchCourse(root)
+    release, scores = grade_variants(course, assignment)
+    return {"release_differences": release_differences(release, RELEASE / assignment),
+            **scores}
 
 
 def release(assignment: str) -> None:
@@ -178,11 +185,13 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             summary = check_assignment(name, Path(tmp))
         sol, stub = summary["solution"], summary["stub"]
-        ok = sol.score == sol.max_score > 0 and stub.score == 0 and not summary[
-            "release_differences"]
+        tampered = summary["tampered"]
+        ok = (sol.score == sol.max_score > 0 and stub.score == 0 == tampered.score
+              and not summary["release_differences"])
         status |= not ok
         print(f"{'OK  ' if ok else 'FAIL'} {name}: solution {sol.score:g}/{sol.max_score:g} "
               f"(failed: {sol.failed_tests}); stub {stub.score:g}/{stub.max_score:g}; "
+              f"stub with test cells replaced by pass {tampered.score:g}; "
               f"release differences: {summary['release_differences'] or 'none'}")
     return status
 

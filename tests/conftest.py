@@ -39,24 +39,10 @@ def autograded(aid: str, tmp_root: Path):
     solution, the student version and a student version whose test cells were replaced by
     `pass`, each autograded. Returns (course, release folder, {name: Score})."""
     if aid not in _GRADED:
-        import copy
-
-        import nbformat
-
-        from autograder.course import SOLUTIONS, ScratchCourse
-        from autograder.reference import test_cells
+        from autograder.course import ScratchCourse, grade_variants
 
         course = ScratchCourse(tmp_root / aid)
-        release = course.generate(aid)
-        tampered = nbformat.read(release / f"{aid}.ipynb", as_version=4)
-        tampered = copy.deepcopy(tampered)
-        for cell in test_cells(tampered):
-            cell.source = "pass"
-        course.submit(aid, "solution", SOLUTIONS / aid / f"{aid}.ipynb")
-        course.submit(aid, "stub", release / f"{aid}.ipynb")
-        course.submit(aid, "tampered", tampered)
-        scores = {s: course.autograde(aid, s) for s in ("solution", "stub", "tampered")}
-        _GRADED[aid] = (course, release, scores)
+        _GRADED[aid] = (course, *grade_variants(course, aid))
     return _GRADED[aid]
 
 
