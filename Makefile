@@ -78,7 +78,9 @@ release: $(STAMP) ## regenerate notebooks/ (student versions) from solutions/
 
 autograde: $(STAMP) ## nbgrader autograde submitted/*/ASSIGNMENT + grades/ASSIGNMENT.csv
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make autograde ASSIGNMENT=<id> (one of: $(ASSIGNMENTS))"; exit 2; }
-	$(BIN)/nbgrader generate_assignment "$(ASSIGNMENT)" --force --log-level=WARN
+	@# record the assignment's cells in the gradebook; the release goes to build/, never notebooks/
+	$(BIN)/nbgrader generate_assignment "$(ASSIGNMENT)" --force --log-level=WARN \
+	  --CourseDirectory.release_directory=build/nbgrader-release
 	$(BIN)/nbgrader autograde "$(ASSIGNMENT)" --force
 	mkdir -p grades
 	$(BIN)/nbgrader export --assignment="$(ASSIGNMENT)" --to="grades/$(ASSIGNMENT).csv"

@@ -240,9 +240,11 @@ class Child:
             raise
 
     def _argv(self, info_fd: int | None) -> list[str]:
-        python = sys.executable
         if self.isolation.kind == "none":
-            return [python, "-I", str(WORKER), self.limits.worker_args()]
+            return [sys.executable, "-I", str(WORKER), self.limits.worker_args()]
+        # the binds are real paths: reach the venv's interpreter through its real folder
+        # (keeping the file name, a symlink whose location tells Python it is in a venv)
+        python = str(Path(sys.executable).parent.resolve() / Path(sys.executable).name)
         # the private /tmp comes first: a bind below /tmp (a course cloned there) must land
         # on top of it, not be hidden by it
         argv = [self.isolation.bwrap,
