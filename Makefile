@@ -12,19 +12,20 @@ LAB_FLAGS ?= $(if $(DISPLAY),,--no-browser)
 ASSIGNMENT ?=
 SUBMISSIONS ?= submitted
 JOBS ?= 2
-NBGRADER_UI_OFF := formgrader course-list assignment-list create-assignment menu
+NBGRADER_UI_INSTRUCTOR := formgrader course-list assignment-list create-assignment menu
+NBGRADER_SERVER_INSTRUCTOR := formgrader assignment_list course_list
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 ASSIGNMENTS := $(sort $(notdir $(wildcard solutions/*)))
+# the instructor repository has autograder/: its package and tools are installed too
+INSTRUCTOR := $(wildcard autograder/__init__.py)
 export PATH := $(BIN):$(PATH)
-# nbgrader kernels import the instructor-side `autograder` package from the course root
-export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 
 STUDENT_FILES := notebooks rnnlab data/README.md data/registry.json jupyter requirements.txt \
   requirements.lock environment.yml pyproject.toml Makefile README.md .gitignore
 DIST ?= dist/student
 
-.PHONY: help setup setup-bench sandbox data lab test lint release autograde feedback grade bench \
-  student-dist clean
+.PHONY: help setup setup-bench sandbox data lab test test-fast lint release autograde feedback \
+  grade bench student-dist clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,15 +37,22 @@ $(STAMP): requirements.txt requirements.lock pyproject.toml jupyter/overrides.js
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# rnnlab (and, in the instructor repository, autograder with its tools), editable
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".$(if $(INSTRUCTOR),[instructor])"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ch19)" >/dev/null
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+ifneq ($(INSTRUCTOR),)
+	@# instructors get nbgrader's whole interface: formgrader, Create Assignment, Validate
+	$(BIN)/jupyter labextension enable --level=sys_prefix $(addprefix @jupyter/nbgrader:,$(NBGRADER_UI_INSTRUCTOR)) >/dev/null 2>&1
+	$(BIN)/jupyter server extension enable --sys-prefix $(addprefix nbgrader.server_extensions.,$(NBGRADER_SERVER_INSTRUCTOR)) >/dev/null 2>&1
+	@# the grading sandbox (bubblewrap) is for instructors
+	$(MAKE) --no-print-directory sandbox
+else
 	@# students get nbgrader's "Validate" button, not the instructor's formgrader
-	$(BIN)/jupyter labextension disable --level=sys_prefix $(addprefix @jupyter/nbgrader:,$(NBGRADER_UI_OFF)) >/dev/null 2>&1
-	$(BIN)/jupyter server extension disable --sys-prefix $(addprefix nbgrader.server_extensions.,formgrader assignment_list course_list) >/dev/null 2>&1
-	@# the grading sandbox is for instructors: the student copy has no autograder/
-	-@if [ -d autograder ]; then $(MAKE) --no-print-directory sandbox; fi
+	$(BIN)/jupyter labextension disable --level=sys_prefix $(addprefix @jupyter/nbgrader:,$(NBGRADER_UI_INSTRUCTOR)) >/dev/null 2>&1
+	$(BIN)/jupyter server extension disable --sys-prefix $(addprefix nbgrader.server_extensions.,$(NBGRADER_SERVER_INSTRUCTOR)) >/dev/null 2>&1
+endif
 	touch $(STAMP)
 
 setup-bench: $(STAMP) $(BENCH_STAMP) ## add the optional PyTorch + Keras extra (proof tests, benchmarks)
@@ -58,8 +66,8 @@ sandbox: ## install bubblewrap for the grading sandbox when the machine allows (
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  (apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
 	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null 2>&1)) \
-	  && echo "bubblewrap installed" || echo "WARNING: could not install bubblewrap; grading runs without the sandbox"; \
-	else echo "WARNING: bubblewrap (bwrap) not found; install it for sandboxed grading"; fi
+	  && echo "bubblewrap installed" || echo "WARNING: could not install bubblewrap: grading refuses to run without it (or with --unsandboxed)"; \
+	else echo "WARNING: bubblewrap (bwrap) not found: install it (apt install bubblewrap); grading refuses to run without it"; fi
 
 data: $(STAMP) ## fetch and verify the SMS Spam Collection (uses $$RNNLAB_DATA_DIR if set)
 	$(BIN)/python -m rnnlab.data
@@ -70,11 +78,14 @@ lab: setup ## start JupyterLab (zh-TW UI) on notebooks/; PORT=8888, LAB_FLAGS=--
 test: setup ## the whole test suite (project, notebooks, nbgrader, grading harness)
 	$(BIN)/python -m pytest
 
+test-fast: setup ## the developer loop: every test but the slow ones (no nbgrader runs)
+	$(BIN)/python -m pytest -m "not slow" -q
+
 lint: $(STAMP) ## ruff over the Python code
 	$(BIN)/ruff check rnnlab autograder tests benchmarks
 
 release: $(STAMP) ## regenerate notebooks/ (student versions) from solutions/
-	$(BIN)/python -m autograder.course --release
+	$(BIN)/python -m autograder release
 
 autograde: $(STAMP) ## nbgrader autograde submitted/*/ASSIGNMENT + grades/ASSIGNMENT.csv
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make autograde ASSIGNMENT=<id> (one of: $(ASSIGNMENTS))"; exit 2; }

@@ -1,7 +1,12 @@
-"""nbgrader configuration of chapter 19 (RNN 網路建構).
+"""nbgrader configuration of chapter 19 (RNN 網路建構), the instructor's course.
 
 Instructors edit ``solutions/<id>/<id>.ipynb``; ``make release`` writes the student
 versions to ``notebooks/<id>/``; submissions go to ``submitted/<student>/<id>/``.
+
+Autograding (``nbgrader autograde``, ``make autograde`` or formgrader's button) never runs
+a submission outside the grading sandbox, and its scores are the sandboxed harness's:
+see :mod:`autograder.nbgrader_plugin`. Without a working bubblewrap it refuses to grade;
+set ``c.SandboxVerdict.allow_unsandboxed = True`` to grade without isolation anyway.
 """
 
 from pathlib import Path
@@ -20,6 +25,19 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.Execute.timeout = 180
 c.Execute.interrupt_on_timeout = True
 c.Execute.kernel_name = "python3"
+
+# The trust path: the kernel runs sandboxed and public-only; the grades are the sandbox's.
+c.Autograde.autograde_preprocessors = [
+    "autograder.nbgrader_plugin.PublicTestsInKernel",
+    "autograder.nbgrader_plugin.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "autograder.nbgrader_plugin.SandboxVerdict",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 c.ClearSolutions.code_stub = {
     "python": "# 請在這裡寫下你的程式碼 (YOUR CODE HERE)\nraise NotImplementedError()"

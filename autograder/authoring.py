@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+KERNELSPEC = {"display_name": "Python 3 (ch19)", "language": "python", "name": "python3"}
 
 
 def md(text: str, grade_id: str | None = None):
@@ -48,14 +48,14 @@ def test(assignment: str, grade_id: str, points: float, doc: str, hidden: bool =
         f'"""{doc.strip()}"""',
         "from rnnlab.checks import run_public",
         "",
-        f'run_public("{assignment}", "{grade_id}", globals())',
+        f'run_public("{assignment}", "{grade_id}", globals(), points={points:g})',
     ]
     if hidden:
         body += [
             "### BEGIN HIDDEN TESTS",
             "from autograder.hidden import run_hidden",
             "",
-            f'run_hidden("{assignment}", "{grade_id}", globals())',
+            f'run_hidden("{assignment}", "{grade_id}", globals(), points={points:g})',
             "### END HIDDEN TESTS",
         ]
     cell = new_code_cell("\n".join(body))

@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -25,10 +25,6 @@ RELEASE = REPO_ROOT / "notebooks"
 _BIN = str(Path(sys.executable).parent)
 if os.environ.get("PATH", "").split(os.pathsep)[0] != _BIN:
     os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
-# the kernels that nbgrader starts import `autograder` (hidden tests) from the course root
-if str(REPO_ROOT) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p)
 
 
 def assignments() -> list[str]:
@@ -51,6 +47,26 @@ class Score:
     score: float
     max_score: float
     failed_tests: list[str]
+    points: dict[str, float] = field(default_factory=dict)  # per test cell, from the gradebook
+    disagreements: list[str] = field(default_factory=list)  # kernel vs sandbox (tampering)
+
+
+# An answer cell that rewrites the checks in its own kernel so that every test cell shows
+# full marks (the attack nbgrader alone falls for); prepended to the stub's first cell.
+KERNEL_HIJACK = """\
+import rnnlab.checks as _c
+import rnnlab.checking as _k
+
+def _full(assignment, grade_id, namespace, points=1):
+    return _k.Verdict(grade_id, points, points, True, ["✓ all good"])
+
+_c.run_public = _full
+try:
+    import autograder.hidden as _h
+    _h.run_hidden = _full
+except ImportError:
+    pass
+"""
 
 
 class ScratchCourse:
@@ -97,7 +113,12 @@ class ScratchCourse:
             sub = gb.find_submission(assignment, student)
             failed = [g.name for nb in sub.notebooks for g in nb.grades
                       if g.max_score and (g.auto_score or 0) < g.max_score]
-            return Score(student, float(sub.score), float(sub.max_score), failed)
+            points = {g.name: float(g.auto_score or 0) for nb in sub.notebooks
+                      for g in nb.grades if g.max_score}
+            score, max_score = float(sub.score), float(sub.max_score)
+        meta = self.autograded_notebook(assignment, student).metadata.get("autograder", {})
+        flagged = [d["test"] for d in meta.get("disagreements", [])]
+        return Score(student, score, max_score, failed, points, flagged)
 
     def autograded_notebook(self, assignment: str, student: str):
         path = self.root / "autograded" / student / assignment / f"{assignment}.ipynb"
@@ -130,21 +151,30 @@ def release_differences(generated: Path, committed: Path) -> list[str]:
     return diffs
 
 
+VARIANTS = ("solution", "stub", "tampered", "hijacked")
+
+
 def grade_variants(course: ScratchCourse, assignment: str) -> tuple[Path, dict[str, Score]]:
-    """Generate ``assignment`` in ``course`` and autograde three submissions: the solution,
-    the student version, and the student version with every test cell replaced by
-    ``pass`` (nbgrader must restore them). Returns the release folder and the scores."""
-    from autograder.reference import test_cells
+    """Generate ``assignment`` in ``course`` and autograde four submissions: the solution,
+    the student version, the student version with every test cell replaced by ``pass``
+    (nbgrader must restore them), and the student version whose first answer cell rewrites
+    the checks in its kernel (:data:`KERNEL_HIJACK`; it must earn what its code earns, 0,
+    and be flagged). Returns the release folder and the scores."""
+    from autograder.reference import answer_cells, test_cells
 
     release = course.generate(assignment)
     student = release / f"{assignment}.ipynb"
     tampered = nbformat.read(student, as_version=4)
     for cell in test_cells(tampered):
         cell.source = "pass"
+    hijacked = nbformat.read(student, as_version=4)
+    first = answer_cells(hijacked)[0]
+    first.source = KERNEL_HIJACK + "\n" + first.source
     course.submit(assignment, "solution", SOLUTIONS / assignment / f"{assignment}.ipynb")
     course.submit(assignment, "stub", student)
     course.submit(assignment, "tampered", tampered)
-    return release, {s: course.autograde(assignment, s) for s in ("solution", "stub", "tampered")}
+    course.submit(assignment, "hijacked", hijacked)
+    return release, {s: course.autograde(assignment, s) for s in VARIANTS}
 
 
 def check_assignment(assignment: str, root: Path) -> dict:
@@ -167,34 +197,3 @@ def release(assignment: str) -> None:
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(fresh, target)
-
-
-def main(argv: list[str]) -> int:
-    """``python -m autograder.course [--release] [ID ...]``: regenerate student versions,
-    or check that each solution earns full marks and its stub zero under nbgrader."""
-    import tempfile
-
-    do_release = "--release" in argv
-    names = [a for a in argv if not a.startswith("--")] or assignments()
-    status = 0
-    for name in names:
-        if do_release:
-            release(name)
-            print(f"notebooks/{name}/ regenerated from solutions/{name}/")
-            continue
-        with tempfile.TemporaryDirectory() as tmp:
-            summary = check_assignment(name, Path(tmp))
-        sol, stub = summary["solution"], summary["stub"]
-        tampered = summary["tampered"]
-        ok = (sol.score == sol.max_score > 0 and stub.score == 0 == tampered.score
-              and not summary["release_differences"])
-        status |= not ok
-        print(f"{'OK  ' if ok else 'FAIL'} {name}: solution {sol.score:g}/{sol.max_score:g} "
-              f"(failed: {sol.failed_tests}); stub {stub.score:g}/{stub.max_score:g}; "
-              f"stub with test cells replaced by pass {tampered.score:g}; "
-              f"release differences: {summary['release_differences'] or 'none'}")
-    return status
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -1,10 +1,11 @@
 """The grading harness: one score per submission, computed from the same checks as nbgrader.
 
 An assignment's tests are its source notebook's test cells (``solutions/<id>/<id>.ipynb``):
-one harness test per cell, worth the cell's nbgrader ``points``, passing iff every public
-(``rnnlab.checks``) and hidden (``autograder.hidden``) check it runs passes. Expected values
-are computed once per assignment, here, from literals or the reference solution. For each
-submission only its answer cells (the source's ``grade_id``s) run, in a sandboxed child
+one harness test per cell, worth the cell's nbgrader ``points`` times the weighted share of
+its public (``rnnlab.checks``) and hidden (``autograder.hidden``) checks that pass
+(:func:`rnnlab.checking.grade_test`, as in the notebook). Expected values are computed once
+per assignment, here, from pinned values or the reference solution. For each submission
+only its answer cells (the source's ``grade_id``s) run, in a sandboxed child
 (:mod:`autograder.sandbox`) that returns plain data; this process validates and judges it.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import io
 import json
 import os
@@ -27,6 +29,7 @@ import nbformat
 
 from autograder import reference
 from autograder import worker as wire
+from autograder.results import SubmissionReport, TestReport
 from autograder.sandbox import (
     Child,
     ChildDied,
@@ -37,14 +40,19 @@ from autograder.sandbox import (
     SandboxError,
     detect_isolation,
 )
-from autograder.submissions import Submission, SubmissionError, read_answer_cells
-from rnnlab.checking import Check, Result, failure_text, judge
+from autograder.submissions import (
+    Submission,
+    SubmissionError,
+    answer_cells_of,
+    read_answer_cells,
+)
+from rnnlab.checking import Check, CheckResult, ProbeError, grade_test, judge
 
 GRACE = 3.0  # seconds the parent waits beyond the child's own per-check alarm
 MAX_MESSAGE = 1000
 CSV_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
                "email", "raw_score", "late_submission_penalty", "score", "max_score",
-               "status", "message"]
+               "status", "isolation", "message"]
 
 
 class SpecError(Exception):
@@ -54,10 +62,11 @@ class SpecError(Exception):
 # ---------------------------------------------------------------- the assignment
 @dataclass(frozen=True)
 class CheckSpec:
-    kind: str  # "公開" (public) or "隱藏" (hidden)
+    kind: str  # "public", "hidden", or "gate" (a required test's public check)
     check: Check
     expected: Any
     inputs: Any  # the check's inputs in wire format, encoded once
+    message: str  # what the student reads when it fails
 
 
 @dataclass
@@ -65,6 +74,7 @@ class TestSpec:
     grade_id: str
     points: float
     checks: list[CheckSpec]
+    requires: list[str] = field(default_factory=list)  # "<assignment>:<grade_id>"
 
 
 @dataclass
@@ -73,7 +83,8 @@ class AssignmentSpec:
     source: Path
     answer_ids: list[str]
     tests: list[TestSpec]
-    probes: list[tuple[int, CheckSpec]] = field(default_factory=list)
+    gates: dict[str, list[CheckSpec]] = field(default_factory=dict)
+    probes: list[tuple[str, CheckSpec]] = field(default_factory=list)  # (owner key, check)
 
     @property
     def max_score(self) -> float:
@@ -106,10 +117,36 @@ def _check_calls(source: str, cell_id: str) -> list[tuple[str, str, str]]:
     return calls
 
 
+def _specs(kind: str, assignment: str, grade_id: str) -> list[CheckSpec]:
+    from autograder.hidden import expected_outputs, hidden_checks, hidden_messages
+    from rnnlab.checks import public_checks
+
+    if kind == "hidden":
+        checks = hidden_checks(assignment, grade_id)
+        messages = hidden_messages(assignment, grade_id, checks)
+    else:
+        checks = public_checks(assignment, grade_id)
+        messages = [c.message for c in checks]
+    specs = []
+    for check, want, message in zip(checks, expected_outputs(assignment, checks), messages):
+        try:
+            inputs = wire.encode(dict(check.inputs))
+        except wire.WireError as exc:
+            raise SpecError(f"{grade_id}/{check.name}: inputs are not plain data "
+                            f"({exc})") from None
+        specs.append(CheckSpec(kind, check, want, inputs, message))
+    return specs
+
+
+@functools.cache
+def load_spec(name: str) -> AssignmentSpec:
+    """:func:`load_assignment`, once per process (nbgrader grades one notebook at a time)."""
+    return load_assignment(name)
+
+
 def load_assignment(name: str) -> AssignmentSpec:
     """Read the source notebook of ``name`` and compute every check's expected value."""
-    from autograder.hidden import expected_outputs, hidden_checks
-    from rnnlab.checks import public_checks
+    from rnnlab.checks import requirements
 
     path = reference.source_notebook(name)
     nb = nbformat.read(path, as_version=4)
@@ -124,20 +161,22 @@ def load_assignment(name: str) -> AssignmentSpec:
                             "the harness cannot grade it (see CONTRIBUTING.md)")
         specs = []
         for func, assignment, grade_id in calls:
-            kind, checks = (("公開", public_checks(assignment, grade_id)) if func == "run_public"
-                            else ("隱藏", hidden_checks(assignment, grade_id)))
-            for check, want in zip(checks, expected_outputs(assignment, checks)):
-                try:
-                    inputs = wire.encode(dict(check.inputs))
-                except wire.WireError as exc:
-                    raise SpecError(f"{grade_id}/{check.name}: inputs are not plain data "
-                                    f"({exc})") from None
-                specs.append(CheckSpec(kind, check, want, inputs))
+            specs += _specs("public" if func == "run_public" else "hidden",
+                            assignment, grade_id)
         if not specs:
             raise SpecError(f"test cell {gid} of {name} has no checks")
-        tests.append(TestSpec(gid, points, specs))
+        requires = [f"{a}:{g}" for a, g in requirements(name, gid)]
+        tests.append(TestSpec(gid, points, specs, requires))
     spec = AssignmentSpec(name, path, answer_ids, tests)
-    spec.probes = [(t, c) for t, test in enumerate(tests) for c in test.checks]
+    own = {f"{name}:{t.grade_id}" for t in tests}
+    for test in tests:
+        for key in test.requires:
+            if key not in own and key not in spec.gates:
+                assignment, _, grade_id = key.partition(":")
+                spec.gates[key] = [CheckSpec("gate", c.check, c.expected, c.inputs, c.message)
+                                   for c in _specs("public", assignment, grade_id)]
+    spec.probes = [(f"{name}:{t.grade_id}", c) for t in tests for c in t.checks]
+    spec.probes += [(key, c) for key, checks in spec.gates.items() for c in checks]
     return spec
 
 
@@ -145,7 +184,7 @@ def load_assignment(name: str) -> AssignmentSpec:
 @dataclass
 class Execution:
     cell_errors: dict[str, str] = field(default_factory=dict)
-    outputs: list[tuple[bool, Any] | None] = field(default_factory=list)
+    outputs: list[tuple[bool, Any] | None] = field(default_factory=list)  # (ok, value|error)
     timed_out: bool = False
     notes: list[str] = field(default_factory=list)
     output: str = ""
@@ -157,13 +196,15 @@ def _short(text: Any, limit: int = MAX_MESSAGE) -> str:
 
 
 def _probe_outcome(reply: dict) -> tuple[bool, Any]:
-    """Validate a probe reply: plain data or an error message, nothing else."""
+    """Validate a probe reply: ``(True, plain data)`` or ``(False, ProbeError)``."""
     if reply.get("ok") is True and "out" in reply:
         try:
             return True, wire.decode(reply["out"])
         except (wire.WireError, ValueError, RecursionError) as exc:
-            return False, f"回傳的資料格式無效 ({_short(str(exc), 200)})"
-    return False, _short(reply.get("error") or "未知的錯誤")
+            return False, ProbeError(f"回傳的資料格式無效 ({_short(str(exc), 200)})")
+    failure = reply.get("failure")
+    return False, ProbeError(_short(reply.get("error") or "未知的錯誤"),
+                             failure if isinstance(failure, str) else "invalid")
 
 
 def python_source(source: str) -> str:
@@ -190,7 +231,7 @@ def execute(spec: AssignmentSpec, cells: list[tuple[str, str]], limits: Limits,
     run = Execution(outputs=[None] * len(spec.probes))
     deadline = time.monotonic() + limits.timeout
     dead_cells: set[str] = set()
-    broken_tests: set[int] = set()
+    broken_tests: set[str] = set()
     captured: list[str] = []
     i = restarts = 0
     while True:
@@ -214,11 +255,13 @@ def execute(spec: AssignmentSpec, cells: list[tuple[str, str]], limits: Limits,
                     while i < len(spec.probes):
                         test, check = spec.probes[i]
                         if test in broken_tests:
-                            run.outputs[i] = (False, "略過：同一個測試先前的檢查超時或中斷了執行")
+                            run.outputs[i] = (False, ProbeError(
+                                "略過：同一個測試先前的檢查超時或中斷了執行", "timeout"))
                             i += 1
                             continue
                         stage = ("probe", i)
                         reply = child.call({"op": "probe", "code": check.check.code,
+                                            "name": check.check.name,
                                             "inputs": check.inputs,
                                             "time_limit": limits.check_time},
                                            _budget(deadline, limits))
@@ -234,11 +277,14 @@ def execute(spec: AssignmentSpec, cells: list[tuple[str, str]], limits: Limits,
                 run.timed_out = True
                 break
             problem = "執行超過時間限制仍未結束，可能有無窮迴圈 (infinite loop)；已強制終止"
+            failure = "timeout"
         except ChildDied as exc:
             problem = (f"程式讓執行它的 process 結束了（{exc}）：是否呼叫了 os._exit() "
                        "或用完了記憶體？")
+            failure = "error"
         except ChildProtocolError as exc:
             problem = f"回傳的資料無效（{exc}）"
+            failure = "invalid"
         if stage is None:
             run.notes.append(f"無法啟動評分用的 process：{problem}")
             break
@@ -246,7 +292,7 @@ def execute(spec: AssignmentSpec, cells: list[tuple[str, str]], limits: Limits,
             dead_cells.add(stage[1])
             run.cell_errors[stage[1]] = problem
         else:
-            run.outputs[stage[1]] = (False, problem)
+            run.outputs[stage[1]] = (False, ProbeError(problem, failure))
             broken_tests.add(spec.probes[stage[1]][0])  # its other checks are skipped
             i = stage[1] + 1
         restarts += 1
@@ -263,67 +309,73 @@ def _budget(deadline: float, limits: Limits) -> float:
 
 
 # ---------------------------------------------------------------- judging
-def _judge(check: CheckSpec, outcome: tuple[bool, Any] | None, timed_out: bool) -> Result:
-    name = f"{check.kind} {check.check.name}"
+def _judge(check: CheckSpec, outcome: tuple[bool, Any] | None, timed_out: bool) -> CheckResult:
     if outcome is None:
         why = "未執行：超過這份作業的時間限制" if timed_out else "未執行"
-        return Result(name, False, f"{check.check.message}\n    細節：{why}".strip())
-    ok, value = outcome
-    if not ok:
-        return Result(name, False, f"{check.check.message}\n    細節：{value}".strip())
-    result = judge(check.check, value, check.expected)  # never raises on a student's value
-    return Result(name, result.passed, result.message)
+        outcome = (False, ProbeError(why, "timeout" if timed_out else "missing"))
+    kind = "public" if check.kind == "gate" else check.kind
+    return judge(check.check, outcome, check.expected, kind, check.message)
 
 
-def _test_message(grade_id: str, results: list[Result]) -> str:
-    return _short(failure_text(results, grade_id), 4 * MAX_MESSAGE)
-
-
-def _result(sub: Submission, status: str, score: float, max_score: float, message: str,
-            tests: list[dict]) -> dict:
-    return {"student": sub.student, "path": str(sub.path), "status": status,
-            "score": float(score), "max_score": float(max_score), "message": message,
-            "tests": tests}
+def _ungraded(spec: AssignmentSpec, sub: Submission, status: str, note: str,
+              why: str) -> SubmissionReport:
+    tests = [TestReport.ungraded(t.grade_id, t.points, why) for t in spec.tests]
+    return SubmissionReport(sub.student, str(sub.path), status, 0.0, spec.max_score, [note],
+                            tests, sub.timestamp)
 
 
 def grade_submission(spec: AssignmentSpec, sub: Submission, limits: Limits,
-                     isolation: Isolation) -> dict:
-    """Grade one submission; never raises for anything the submission contains."""
+                     isolation: Isolation, data: bytes | None = None) -> SubmissionReport:
+    """Grade one submission (the file ``sub.path``, or ``data`` when given); never raises
+    for anything the submission contains."""
     try:
-        sources, notes = read_answer_cells(sub.path, spec.answer_ids)
+        if data is None:
+            sources, notes = read_answer_cells(sub.path, spec.answer_ids)
+        else:
+            sources, notes = answer_cells_of(data, spec.answer_ids)
     except SubmissionError as exc:
-        tests = [{"name": t.grade_id, "points": 0.0, "max_points": t.points, "passed": False,
-                  "message": "未評分：檔案無法讀取"} for t in spec.tests]
-        return _result(sub, "error", 0, spec.max_score, str(exc), tests)
+        return _ungraded(spec, sub, "error", str(exc), "檔案無法讀取")
     cells = [(gid, python_source(sources[gid])) for gid in spec.answer_ids if gid in sources]
     missing = [gid for gid in spec.answer_ids if gid not in sources]
     try:
         run = execute(spec, cells, limits, isolation)
     except (SandboxError, OSError) as exc:
-        tests = [{"name": t.grade_id, "points": 0.0, "max_points": t.points, "passed": False,
-                  "message": "未評分"} for t in spec.tests]
-        return _result(sub, "error", 0, spec.max_score, f"評分環境錯誤：{exc}", tests)
-    tests, score, k = [], 0.0, 0
+        return _ungraded(spec, sub, "error", f"評分環境錯誤：{exc}", "未評分")
+    results: dict[str, list[CheckResult]] = {}
+    for (owner, check), outcome in zip(spec.probes, run.outputs):
+        results.setdefault(owner, []).append(_judge(check, outcome, run.timed_out))
+
+    def public_ok(key: str) -> bool:
+        return all(r.passed for r in results.get(key, [])[:_n_public(spec, key)])
+
+    tests = []
     for test in spec.tests:
-        results = []
-        for check in test.checks:
-            results.append(_judge(check, run.outputs[k], run.timed_out))
-            k += 1
-        passed = all(r.passed for r in results)
-        score += test.points if passed else 0.0
-        tests.append({"name": test.grade_id, "points": test.points if passed else 0.0,
-                      "max_points": test.points, "passed": passed,
-                      "message": _test_message(test.grade_id, results)})
-    n_pass = sum(t["passed"] for t in tests)
-    lines = [f"{n_pass}/{len(tests)} 個測試通過，得分 {score:g}/{spec.max_score:g}"]
+        own = results[f"{spec.name}:{test.grade_id}"]
+        blocked = [] if all(r.passed for r in own) else [
+            key.partition(":")[2] for key in test.requires if not public_ok(key)]
+        tests.append(TestReport.from_result(grade_test(test.grade_id, test.points, own,
+                                                       blocked)))
+    score = round(sum(t.points for t in tests), 2)
+    n_pass = sum(t.passed for t in tests)
+    lines = [f"{n_pass}/{len(tests)} 個測試全部通過，得分 {score:g}/{spec.max_score:g}"]
     if run.timed_out:
-        lines.append(f"超過每份作業的時間限制 {limits.timeout:g} 秒，未執行的檢查以 0 分計")
+        lines.append(f"超過每份作業的時間限制 {limits.timeout:g} 秒，未執行的檢查以未通過計")
     lines += [f"找不到答案 cell {gid!r}（它被刪除了，或 grade_id 被改名了？）："
-              "用到它的測試以 0 分計" for gid in missing]
+              "用到它的檢查以未通過計" for gid in missing]
     lines += [f"答案 cell {gid!r} 執行錯誤：{err}" for gid, err in run.cell_errors.items()]
     lines += notes + run.notes
-    return _result(sub, "timeout" if run.timed_out else "graded", score, spec.max_score,
-                   "\n".join(lines), tests)
+    return SubmissionReport(sub.student, str(sub.path),
+                            "timeout" if run.timed_out else "graded", score, spec.max_score,
+                            lines, tests, sub.timestamp)
+
+
+def _n_public(spec: AssignmentSpec, key: str) -> int:
+    """How many of the checks owned by ``key`` are public (they come first)."""
+    if key in spec.gates:
+        return len(spec.gates[key])
+    gid = key.partition(":")[2]
+    test = next(t for t in spec.tests if t.grade_id == gid)
+    return sum(c.kind == "public" for c in test.checks)
 
 
 # ---------------------------------------------------------------- batches and reports
@@ -332,7 +384,7 @@ class BatchReport:
     assignment: str
     isolation: Isolation
     limits: Limits
-    results: list[dict]
+    results: list[SubmissionReport]
     submissions: list[Submission]
     seconds: float
 
@@ -342,35 +394,50 @@ class BatchReport:
                 "warnings": list(self.isolation.warnings),
                 "limits": {"timeout": self.limits.timeout, "memory_mb": self.limits.memory_mb,
                            "check_time": self.limits.check_time, "nproc": self.limits.nproc},
-                "seconds": round(self.seconds, 3), "submissions": self.results}
+                "seconds": round(self.seconds, 3),
+                "submissions": [r.to_json() for r in self.results]}
 
     def csv_rows(self) -> list[dict]:
         rows = []
-        for sub, res in zip(self.submissions, self.results):
-            rows.append({"assignment": self.assignment, "duedate": "", "timestamp": sub.timestamp,
-                         "student_id": res["student"], "last_name": "", "first_name": "",
-                         "email": "", "raw_score": res["score"], "late_submission_penalty": 0.0,
-                         "score": res["score"], "max_score": res["max_score"],
-                         "status": res["status"],
-                         "message": _short(" / ".join(res["message"].splitlines()))})
+        for res in self.results:
+            rows.append({"assignment": self.assignment, "duedate": "",
+                         "timestamp": res.timestamp, "student_id": res.student,
+                         "last_name": "", "first_name": "", "email": "",
+                         "raw_score": res.score, "late_submission_penalty": 0.0,
+                         "score": res.score, "max_score": res.max_score,
+                         "status": res.status, "isolation": self.isolation.kind,
+                         "message": _short(" / ".join(res.notes))})
         return rows
 
 
 def protected_paths(spec: AssignmentSpec, subs: Iterable[Submission]) -> tuple[Path, ...]:
-    """What no sandbox may see: the solutions, the harness and hidden checks, submissions."""
+    """What no sandbox may see: the solutions, the harness and hidden checks, and the
+    folders of the submissions (each student's, and nbgrader's ``submitted/`` above them)."""
     package = Path(__file__).resolve().parent
-    return (Path(reference.SOLUTIONS), spec.source, package, *(s.path for s in subs))
+    folders = set()
+    for sub in subs:
+        folder = Path(sub.path).resolve().parent
+        folders.add(folder)
+        folders.update(p for p in folder.parents if p.name == "submitted")
+    return (Path(reference.SOLUTIONS), spec.source, package, *sorted(folders))
 
 
 def grade_batch(assignment: str | AssignmentSpec, subs: list[Submission], limits: Limits,
                 jobs: int = 1, isolation: Isolation | None = None,
-                progress: Callable[[int], None] | None = None) -> BatchReport:
-    """Grade ``subs`` with ``jobs`` workers in parallel; results in the order of ``subs``."""
+                progress: Callable[[int], None] | None = None,
+                allow_unsandboxed: bool = False, protect: Iterable[Path] = ()) -> BatchReport:
+    """Grade ``subs`` with ``jobs`` workers in parallel; results in the order of ``subs``.
+
+    Refuses (SandboxError) when the sandbox is unusable, unless ``allow_unsandboxed``;
+    ``protect``: more paths the sandbox must hide (e.g. where the reports go).
+    """
     start = time.monotonic()
     spec = assignment if isinstance(assignment, AssignmentSpec) else load_assignment(assignment)
-    isolation = isolation or detect_isolation(protect=protected_paths(spec, subs))
+    isolation = isolation or detect_isolation(
+        protect=(*protected_paths(spec, subs), *map(Path, protect)),
+        allow_unsandboxed=allow_unsandboxed)
 
-    def one(sub: Submission) -> dict:
+    def one(sub: Submission) -> SubmissionReport:
         try:
             return grade_submission(spec, sub, limits, isolation)
         finally:

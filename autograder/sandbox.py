@@ -1,11 +1,25 @@
-"""Run untrusted student code in a child process: bubblewrap when available, limits always.
+"""Run untrusted student code in a child process under bubblewrap, without privilege.
 
-:class:`Child` is one long-lived worker (:mod:`autograder.worker`) for one submission. Under
-bubblewrap it sees only what Python needs (read-only), a private ``/tmp`` and working
-directory, no network, its own PID namespace (killing its first process kills everything
-it started); without bubblewrap it is a plain child process with the same resource limits,
-and the report says so loudly. A pids cgroup, when the machine lets us create one, bounds
-fork bombs in both cases.
+:class:`Child` is one long-lived worker (:mod:`autograder.worker`) for one submission;
+:func:`bwrap_command` also wraps nbgrader's kernels (:mod:`autograder.nbgrader_plugin`).
+
+The sandbox (:func:`detect_isolation` checks that it works here, whoever runs the grader):
+
+- its own user namespace with uid/gid 65534 inside, no capabilities (``--cap-drop ALL``;
+  none in the host's namespace either), ``no_new_privs``, and no further user namespaces
+  (``--disable-userns``), whoever starts the grader (root included);
+- new mount, PID, network, IPC, UTS and cgroup namespaces (``--unshare-all``): no network,
+  it sees only its own processes, and killing its first process kills all of them;
+- a read-only view of what Python needs (``/usr``, ``/bin``, ``/lib*``, the Python
+  installation, the venv, ``rnnlab``), a private ``/tmp`` and working directory as the only
+  writable places; every protected path (the course, the solutions and hidden checks, the
+  submissions, the reports) that lies inside one of those binds is covered by an empty
+  read-only folder, so a course cloned under ``/usr/src/app`` stays hidden too;
+- resource limits (address space, file size, core dumps) and a pids cgroup when the machine
+  lets us create one.
+
+Without a working bubblewrap the grader refuses to run student code unless the instructor
+asked for it explicitly (``--unsandboxed``); the report records which isolation was used.
 """
 
 from __future__ import annotations
@@ -29,6 +43,7 @@ from autograder import worker as wire
 WORKER = Path(wire.__file__).resolve()
 MAX_REPLY_BYTES = 3 * wire.MAX_ARRAY_BYTES  # base64 + JSON overhead of the largest array
 MAX_CAPTURE_BYTES = 64 * 1024  # student output kept for diagnostics; the rest is dropped
+SANDBOX_UID = 65534  # "nobody": the student's uid inside (and outside, when we are root)
 CHILD_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "HOME": "/tmp",
@@ -43,10 +58,14 @@ CHILD_ENV = {
 }
 SANDBOX_DIR = "/sandbox"  # the tmpfs working directory inside bubblewrap
 WORKER_IN_SANDBOX = "/opt/autograder/worker.py"
+SYSTEM_DIRS = ("usr", "bin", "lib", "lib64", "lib32", "sbin")
+UNSANDBOXED_WARNING = (
+    "WARNING: grading ran WITHOUT the bubblewrap sandbox (--unsandboxed): student code "
+    "could read the solutions and hidden tests, use the network and touch files")
 
 
 class SandboxError(RuntimeError):
-    """The sandbox cannot be set up as configured (a course configuration problem)."""
+    """The sandbox cannot be set up (a course or machine configuration problem)."""
 
 
 class ChildTimeout(Exception):
@@ -80,33 +99,42 @@ class Limits:
 
 @dataclass
 class Isolation:
-    """How children are isolated on this machine (recorded in the JSON report)."""
+    """How children are isolated on this machine (recorded in every report).
 
-    kind: str  # "bwrap" or "none"
+    kind: ``"bwrap"``, or ``"none"`` (only when the instructor passed ``--unsandboxed``).
+    outside_uid: the host uid that the sandbox's uid 65534 maps to (the grader's own; it
+        carries no capability on the host).
+    binds: host folders visible (read-only) inside. hidden: protected paths inside those
+        binds, covered by empty folders. pids_limit: ``"cgroup"``, ``"rlimit"`` or ``"none"``.
+    """
+
+    kind: str
     bwrap: str | None = None
-    pids_limit: str = "none"  # "cgroup" (hard bound on processes), "rlimit" or "none"
+    outside_uid: int | None = None
+    disable_userns: bool = False
+    pids_limit: str = "none"
     binds: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def describe(self) -> dict:
-        return {"kind": self.kind, "pids_limit": self.pids_limit, "read_only_binds": self.binds,
-                "warnings": self.warnings}
+        if self.kind == "none":
+            return {"kind": "none", "pids_limit": self.pids_limit, "warnings": self.warnings}
+        return {"kind": self.kind, "uid_inside": SANDBOX_UID, "uid_outside": self.outside_uid,
+                "capabilities": "none", "network": "none",
+                "user_namespaces_inside": "disabled" if self.disable_userns else "allowed",
+                "pids_limit": self.pids_limit, "read_only_binds": self.binds,
+                "hidden": self.hidden, "warnings": self.warnings}
+
+    def summary(self) -> str:
+        """One line for logs and reports."""
+        if self.kind == "none":
+            return "none (unsandboxed)"
+        return (f"bwrap (uid {SANDBOX_UID} inside, no capabilities, no network, "
+                f"read-only system, pids: {self.pids_limit})")
 
 
-# ---------------------------------------------------------------- detection
-def _bwrap_works(bwrap: str) -> str | None:
-    """None when bubblewrap can create all namespaces here, else why not."""
-    try:
-        done = subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all",
-                               "--die-with-parent", "--as-pid-1", "true"],
-                              capture_output=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return str(exc)
-    if done.returncode:
-        return done.stderr.decode(errors="replace").strip() or f"exit {done.returncode}"
-    return None
-
-
+# ---------------------------------------------------------------- what the sandbox sees
 def python_binds() -> list[str]:
     """Host folders the worker's Python needs: the installation, the venv, site-packages
     and the editable ``rnnlab`` package, each only once (no folder inside another)."""
@@ -119,34 +147,201 @@ def python_binds() -> list[str]:
                   if not any(q != p and q in p.parents for q in wanted))
 
 
-def detect_isolation(preference: str | None = None, protect: tuple[Path, ...] = ()) -> Isolation:
-    """Pick bubblewrap when it works (``preference`` "auto"), or force "bwrap" / "none".
+def system_binds() -> list[tuple[str, str]]:
+    """``/usr`` and the top-level system folders: ``("dir", path)`` for a folder to bind,
+    ``("symlink", target)`` for a merged-/usr symlink such as ``/bin -> usr/bin``."""
+    out = []
+    for name in SYSTEM_DIRS:
+        path = Path("/") / name
+        if path.is_symlink():
+            out.append(("symlink", f"{os.readlink(path)}\0{path}"))
+        elif path.is_dir():
+            out.append(("dir", str(path)))
+    return out
 
-    ``protect``: paths the sandbox must never see (solutions, the harness, hidden checks);
-    a read-only bind that contains one of them is refused.
+
+def default_protected() -> list[Path]:
+    """What no sandbox may see whatever the caller adds: the course repository (its
+    solutions, hidden checks and reports) and the ``autograder`` package itself."""
+    from autograder import reference
+
+    package = Path(__file__).resolve().parent
+    return [reference.REPO_ROOT, reference.SOLUTIONS, package]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def hidden_paths(protect: list[Path], binds: list[str]) -> list[str]:
+    """Protected paths that a bind would expose (those must be covered), outermost only."""
+    roots = [Path(b) for b in binds] + [Path("/") / d for d in SYSTEM_DIRS
+                                        if (Path("/") / d).is_dir()
+                                        and not (Path("/") / d).is_symlink()]
+    found = set()
+    for path in protect:
+        path = Path(path).resolve()
+        if any(_inside(path, root) for root in roots):
+            found.add(path)
+    return sorted(str(p) for p in found
+                  if not any(q != p and q in p.parents for q in map(Path, found)))
+
+
+# ---------------------------------------------------------------- the bubblewrap command
+@dataclass
+class Command:
+    """A bubblewrap command line and the descriptors it needs (close them after spawn)."""
+
+    argv: list[str]
+    fds: list[int] = field(default_factory=list)
+
+    def close(self) -> None:
+        for fd in self.fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.fds.clear()
+
+
+def bwrap_command(iso: Isolation, argv: list[str], *, env: dict[str, str], cwd: str,
+                  tmpfs_mb: int, protect: list[Path], ro: list[str] = (),
+                  rw: list[str] = (), files: dict[str, bytes] | None = None,
+                  info_fd: int | None = None) -> Command:
+    """The bubblewrap command that runs ``argv`` in the sandbox ``iso``.
+
+    ``ro``/``rw``: extra host folders bound read-only / writable at the same path (bound
+    after the protected paths are covered, so they may lie inside one); ``files``: files
+    copied in read-only (``{path inside: content}``); ``cwd``: the working directory inside
+    (a private tmpfs unless it is one of the binds).
+    """
+    cmd = Command([iso.bwrap or "bwrap"])
+    size = str(tmpfs_mb * 2**20)
+
+    def bind(src: str, dest: str, writable: bool = False) -> None:
+        cmd.argv.extend(["--bind" if writable else "--ro-bind", src, dest])
+
+    try:
+        # the private /tmp first: a bind below /tmp (a course cloned there) lands on top
+        cmd.argv += ["--size", size, "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev"]
+        for kind, value in system_binds():
+            if kind == "symlink":
+                target, link = value.split("\0")
+                cmd.argv += ["--symlink", target, link]
+            else:
+                bind(value, value)
+        # mounts in path order, so that a folder lands on top of anything bound above it:
+        # a venv inside a covered course folder is bound after the cover, a protected
+        # folder inside a bound one is covered after the bind
+        hidden = hidden_paths([*protect, *map(Path, iso.hidden)], iso.binds)
+        ops = [(p, "ro") for p in iso.binds] + [(p, "cover") for p in hidden]
+        ops += [(p, "ro") for p in ro] + [(p, "rw") for p in rw]
+        ops.sort(key=lambda op: (len(Path(op[0]).parts), op[1] == "cover"))
+        covered = []
+        for path, op in ops:
+            if op != "cover":
+                bind(path, path, writable=op == "rw")
+            elif Path(path).is_dir():
+                cmd.argv += ["--size", str(2**20), "--tmpfs", path]
+                covered.append(path)
+            elif Path(path).exists():
+                cmd.argv += ["--ro-bind", "/dev/null", path]
+        for dest, content in (files or {}).items():
+            fd = os.memfd_create("sandbox-file", 0)
+            cmd.fds.append(fd)
+            os.write(fd, content)
+            os.lseek(fd, 0, os.SEEK_SET)
+            cmd.argv += ["--perms", "0444", "--ro-bind-data", str(fd), dest]
+        if cwd == SANDBOX_DIR:
+            cmd.argv += ["--size", size, "--tmpfs", SANDBOX_DIR]
+        for path in covered:
+            cmd.argv += ["--remount-ro", path]
+        cmd.argv += ["--remount-ro", "/dev", "--remount-ro", "/",
+                     "--chdir", cwd, "--unshare-all", "--unshare-user",
+                     "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+                     "--cap-drop", "ALL", "--die-with-parent", "--new-session",
+                     "--hostname", "sandbox", "--clearenv"]
+        if iso.disable_userns:
+            cmd.argv.append("--disable-userns")
+        for key, value in env.items():
+            cmd.argv += ["--setenv", key, value]
+        if info_fd is not None:
+            cmd.argv += ["--info-fd", str(info_fd)]
+        cmd.argv += ["--", *argv]
+    except BaseException:
+        cmd.close()
+        raise
+    return cmd
+
+
+# ---------------------------------------------------------------- detection
+def _bwrap_supports(bwrap: str, flag: str) -> bool:
+    try:
+        text = subprocess.run([bwrap, "--help"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return flag in text.stdout + text.stderr
+
+
+def _try(iso: Isolation) -> str | None:
+    """None when a sandbox ``iso`` starts here and is as unprivileged as promised."""
+    probe = ("import os;s=open('/proc/self/status').read();"
+             "cap=s.split('CapEff:')[1].split()[0];print(os.getuid(),int(cap,16))")
+    python = str(Path(sys.executable).parent.resolve() / Path(sys.executable).name)
+    try:
+        cmd = bwrap_command(iso, [python, "-I", "-S", "-c", probe], env=dict(CHILD_ENV),
+                            cwd=SANDBOX_DIR, tmpfs_mb=16, protect=[])
+    except OSError as exc:
+        return str(exc)
+    try:
+        done = subprocess.run(cmd.argv, capture_output=True, timeout=30, pass_fds=cmd.fds)
+    except (OSError, subprocess.TimeoutExpired, subprocess.SubprocessError) as exc:
+        return str(exc)
+    finally:
+        cmd.close()
+    if done.returncode:
+        return done.stderr.decode(errors="replace").strip() or f"exit {done.returncode}"
+    if done.stdout.split() != [str(SANDBOX_UID).encode(), b"0"]:
+        return f"the sandbox is not unprivileged: uid/CapEff {done.stdout!r}"
+    return None
+
+
+def detect_isolation(preference: str | None = None, protect: tuple[Path, ...] = (),
+                     allow_unsandboxed: bool = False) -> Isolation:
+    """The sandbox for this machine: bubblewrap, unprivileged, or an error.
+
+    ``preference``: ``"auto"``/``"bwrap"`` (the default; ``AUTOGRADER_ISOLATION``
+    overrides) or ``"none"``, which like ``allow_unsandboxed`` is the instructor's explicit
+    choice to grade without isolation. Raises SandboxError when bubblewrap is unusable and
+    unsandboxed grading was not asked for.
     """
     preference = preference or os.environ.get("AUTOGRADER_ISOLATION", "auto")
     if preference not in ("auto", "bwrap", "none"):
         raise SandboxError(f"unknown isolation {preference!r} (auto, bwrap or none)")
+    if preference == "none":
+        allow_unsandboxed = True
     iso = Isolation("none")
+    problem = "unsandboxed grading was requested"
     if preference != "none":
         bwrap = shutil.which("bwrap")
-        problem = "bubblewrap (bwrap) is not installed" if bwrap is None else _bwrap_works(bwrap)
-        if problem is None:
-            iso = Isolation("bwrap", bwrap=bwrap, binds=python_binds())
-        elif preference == "bwrap":
-            raise SandboxError(f"bubblewrap requested but unusable: {problem}")
-        else:
-            iso.warnings.append(f"bubblewrap unusable: {problem}")
-    for path in protect:
-        path = Path(path).resolve()
-        for bind in iso.binds:
-            if path == Path(bind) or Path(bind) in path.parents:
-                raise SandboxError(f"the sandbox would expose {path} (bound: {bind})")
+        problem = "bubblewrap (bwrap) is not installed"
+        if bwrap is not None:
+            candidate = Isolation("bwrap", bwrap=bwrap, binds=python_binds(),
+                                  outside_uid=os.geteuid(),
+                                  disable_userns=_bwrap_supports(bwrap, "--disable-userns"))
+            problem = _try(candidate)
+            if problem is None:
+                iso = candidate
     if iso.kind == "none":
-        iso.warnings.append(
-            "WARNING: grading ran WITHOUT the bubblewrap sandbox: student code could read "
-            "the solutions and hidden tests, use the network and touch files")
+        if not allow_unsandboxed:
+            raise SandboxError(
+                f"the grading sandbox is unusable here ({problem}). Install bubblewrap "
+                "(Debian/Ubuntu: apt install bubblewrap) on a Linux machine that allows "
+                "user namespaces, or pass --unsandboxed to grade WITHOUT isolation "
+                "(student code could then read the solutions and change files)")
+        iso.warnings.append(UNSANDBOXED_WARNING)
+    else:
+        iso.hidden = hidden_paths([*default_protected(), *map(Path, protect)], iso.binds)
     probe = PidsCgroup.create(1)
     if probe is not None:
         probe.remove()
@@ -219,13 +414,20 @@ class PidsCgroup:
 
 
 # ---------------------------------------------------------------- the child
+def sandbox_python() -> str:
+    """The venv's interpreter through its real folder (the binds are real paths), keeping
+    the file name: a symlink whose location tells Python it is in a venv."""
+    return str(Path(sys.executable).parent.resolve() / Path(sys.executable).name)
+
+
 class Child:
     """One worker process for one submission; :meth:`call` sends a request and waits for
     its reply; :meth:`close` kills the worker and everything it started."""
 
-    def __init__(self, isolation: Isolation, limits: Limits):
+    def __init__(self, isolation: Isolation, limits: Limits, protect: tuple[Path, ...] = ()):
         self.isolation = isolation
         self.limits = limits
+        self.protect = [*default_protected(), *map(Path, protect)]
         self.captured = bytearray()
         self._buffer = bytearray()
         self._next_id = 0
@@ -239,47 +441,31 @@ class Child:
             self.close()
             raise
 
-    def _argv(self, info_fd: int | None) -> list[str]:
+    def _command(self, info_fd: int | None) -> Command:
         if self.isolation.kind == "none":
-            return [sys.executable, "-I", str(WORKER), self.limits.worker_args()]
-        # the binds are real paths: reach the venv's interpreter through its real folder
-        # (keeping the file name, a symlink whose location tells Python it is in a venv)
-        python = str(Path(sys.executable).parent.resolve() / Path(sys.executable).name)
-        # the private /tmp comes first: a bind below /tmp (a course cloned there) must land
-        # on top of it, not be hidden by it
-        argv = [self.isolation.bwrap,
-                "--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", "/tmp",
-                "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev"]
-        for name in ("bin", "lib", "lib64", "lib32", "sbin"):
-            target = Path("/") / name
-            if target.is_symlink():
-                argv += ["--symlink", os.readlink(target), str(target)]
-            elif target.is_dir():
-                argv += ["--ro-bind", str(target), str(target)]
-        for path in self.isolation.binds:
-            argv += ["--ro-bind", path, path]
-        argv += ["--size", str(self.limits.tmpfs_mb * 2**20), "--tmpfs", SANDBOX_DIR,
-                 "--ro-bind", str(WORKER), WORKER_IN_SANDBOX,
-                 "--remount-ro", "/dev", "--remount-ro", "/",  # only the two tmpfs are writable
-                 "--chdir", SANDBOX_DIR, "--unshare-all", "--die-with-parent",
-                 "--new-session", "--as-pid-1", "--hostname", "sandbox", "--clearenv"]
-        for key, value in CHILD_ENV.items():
-            argv += ["--setenv", key, value]
-        argv += ["--info-fd", str(info_fd), "--", python, "-I", WORKER_IN_SANDBOX,
-                 self.limits.worker_args()]
-        return argv
+            return Command([sys.executable, "-I", str(WORKER), self.limits.worker_args()])
+        return bwrap_command(
+            self.isolation, [sandbox_python(), "-I", WORKER_IN_SANDBOX,
+                             self.limits.worker_args()],
+            env=dict(CHILD_ENV), cwd=SANDBOX_DIR, tmpfs_mb=self.limits.tmpfs_mb,
+            protect=self.protect, files={WORKER_IN_SANDBOX: WORKER.read_bytes()},
+            info_fd=info_fd)
 
     def _start(self) -> None:
         info_r = info_w = None
         if self.isolation.kind == "bwrap":
             info_r, info_w = os.pipe()
+        cmd = None
         try:
+            cmd = self._command(info_w)
+            fds = [*cmd.fds, *([info_w] if info_w is not None else [])]
             self.proc = subprocess.Popen(
-                self._argv(info_w), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                cmd.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, env=dict(CHILD_ENV), cwd=self._tmp,
-                start_new_session=True, pass_fds=(info_w,) if info_w is not None else (),
-                close_fds=True)
+                start_new_session=True, pass_fds=fds, close_fds=True)
         finally:
+            if cmd is not None:
+                cmd.close()
             if info_w is not None:
                 os.close(info_w)
         os.set_blocking(self.proc.stdin.fileno(), False)  # see _write

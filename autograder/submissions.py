@@ -46,18 +46,28 @@ def discover(paths: list[str | Path], assignment: str) -> tuple[list[Submission]
     """Submissions under ``paths`` and the problems found (a missing path...).
 
     A path is a notebook file (student = the file name without ``.ipynb``, or the
-    ``<student>`` of ``submitted/<student>/<assignment>/``), or a folder holding
-    ``[submitted/]<student>/<assignment>/*.ipynb`` and/or ``<student>.ipynb`` files.
+    ``<student>`` of ``submitted/<student>/<assignment>/``), a student's folder
+    (``<student>/`` or ``<student>/<assignment>/``), or a folder holding
+    ``[submitted/]<student>/<assignment>/*.ipynb`` and/or ``<student>.ipynb`` files. Every
+    path yields at least one submission or a problem: nothing is left out silently.
     """
     subs: list[Submission] = []
     problems: list[str] = []
     seen: set[Path] = set()
 
-    def add(student: str, path: Path, timestamp: str = "") -> None:
+    def add(student: str, path: Path, timestamp: str = "") -> int:
         real = path.resolve()
         if real not in seen:
             seen.add(real)
             subs.append(Submission(student, path, timestamp))
+        return 1
+
+    def add_folder(student: str, folder: Path) -> int:
+        notebook = _pick_notebook(folder, assignment)
+        if notebook is None:
+            # report it: a student without a gradable notebook still gets a row
+            notebook = folder / f"{assignment}.ipynb"
+        return add(student, notebook, _timestamp(folder))
 
     for raw in paths:
         path = Path(raw)
@@ -68,19 +78,24 @@ def discover(paths: list[str | Path], assignment: str) -> tuple[list[Submission]
             else:
                 add(path.name.removesuffix(".ipynb"), path)
         elif path.is_dir():
-            root = path / "submitted" if (path / "submitted").is_dir() else path
-            for student_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-                folder = student_dir / assignment
-                if not folder.is_dir():
-                    continue
-                notebook = _pick_notebook(folder, assignment)
-                if notebook is None:
-                    # report it: a student without a gradable notebook still gets a row
-                    notebook = folder / f"{assignment}.ipynb"
-                add(student_dir.name, notebook, _timestamp(folder))
-            for notebook in sorted(path.glob("*.ipynb")):
-                if notebook.is_file():
-                    add(notebook.name.removesuffix(".ipynb"), notebook)
+            found = 0
+            if path.name == assignment and path.parent.name:
+                found += add_folder(path.parent.resolve().name, path)  # <student>/<id>/
+            elif (path / assignment).is_dir():
+                found += add_folder(path.resolve().name, path / assignment)  # <student>/
+            else:
+                root = path / "submitted" if (path / "submitted").is_dir() else path
+                for student_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+                    if (student_dir / assignment).is_dir():
+                        found += add_folder(student_dir.name, student_dir / assignment)
+                for notebook in sorted(path.glob("*.ipynb")):
+                    if notebook.is_file():
+                        found += add(notebook.name.removesuffix(".ipynb"), notebook)
+            if not found:
+                problems.append(
+                    f"{path}: no submission of {assignment} here (expected a notebook, "
+                    f"[submitted/]<student>/{assignment}/*.ipynb, <student>/{assignment}/ or "
+                    "<student>.ipynb files)")
         else:
             problems.append(f"{path}: no such file or directory")
     return subs, problems
@@ -130,7 +145,14 @@ def read_answer_cells(path: Path, wanted: list[str], max_bytes: int = MAX_NOTEBO
         raise SubmissionError(
             f"檔案太大（{size / 2**20:.1f} MB > {max_bytes / 2**20:.0f} MB）：請清除輸出 "
             "(Clear All Outputs) 後再繳交")
-    data = path.read_bytes()
+    return answer_cells_of(path.read_bytes(), wanted)
+
+
+def answer_cells_of(data: bytes, wanted: list[str]) -> tuple[dict[str, str], list[str]]:
+    """:func:`read_answer_cells` on a notebook's bytes (an nbgrader preprocessor has no
+    file to read)."""
+    if not data:
+        raise SubmissionError("檔案是空的 (empty file)：請重新繳交存檔後的 .ipynb")
     if _looks_binary(data):
         raise SubmissionError("不是文字檔（二進位檔案）：請繳交 Jupyter notebook (.ipynb)")
     # a few undecodable bytes (a file cut short in a character) still get the JSON message

@@ -217,22 +217,24 @@ def run_cell(name: str, source: str, namespace: dict, time_limit: float) -> str 
     return None
 
 
-def run_probe(code: str, inputs: dict, namespace: dict, time_limit: float):
-    """Run one check probe; return ``(True, plain output)`` or ``(False, message)``."""
-    from rnnlab.checking import Check, ProbeError, execute_probe
+def run_probe(code: str, inputs: dict, namespace: dict, time_limit: float,
+              name: str = "probe"):
+    """Run one check probe; return ``(True, plain output)`` or ``(False, (failure, detail))``
+    with ``failure`` one of rnnlab.checking.FAILURES."""
+    from rnnlab.checking import Check, ProbeError, describe_exception, execute_probe
 
-    check = Check(name="probe", code=code, inputs=inputs)
+    check = Check(name=name, code=code, inputs=inputs)
     try:
         out = execute_probe(check, namespace, time_limit=time_limit)
     except ProbeError as exc:
         _leave_if_forked()
-        return False, str(exc)
+        return False, (exc.failure, str(exc))
     except SystemExit:
         _leave_if_forked()
-        return False, "程式呼叫了 sys.exit() / exit()，請刪除它"
+        return False, ("error", "程式呼叫了 sys.exit() / exit()，請刪除它")
     except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt, _Alarm, ...
         _leave_if_forked()
-        return False, f"執行時發生錯誤 {type(exc).__name__}: {str(exc)[:300]}"
+        return False, ("error", describe_exception(exc)[:400])
     _leave_if_forked()
     return True, out
 
@@ -251,7 +253,7 @@ def serve(proto_in, proto_out) -> None:
         elif request["op"] == "probe":
             started = time.monotonic()
             ok, value = run_probe(request["code"], decode(request["inputs"]), namespace,
-                                  request["time_limit"])
+                                  request["time_limit"], str(request.get("name", "probe")))
             # slow: it ran into the time limit, so the parent skips the test's other probes
             slow = time.monotonic() - started >= 0.9 * request["time_limit"]
             reply = {"id": rid, "ok": ok, "slow": slow}
@@ -261,7 +263,7 @@ def serve(proto_in, proto_out) -> None:
                 except (WireError, RecursionError) as exc:
                     reply = {"id": rid, "ok": False, "error": str(exc)}
             else:
-                reply["error"] = value
+                reply["failure"], reply["error"] = value
         else:
             reply = {"id": rid, "ok": False, "error": f"unknown op {request['op']!r}"}
         proto_out.write(dumps(reply))

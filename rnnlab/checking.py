@@ -1,17 +1,23 @@
 """Checks shared by the notebooks' test cells and the instructor's autograder.
 
 A :class:`Check` is data: a few statements (``code``) that call the student's functions
-with fixed ``inputs`` and store a plain result in ``out``, the ``expected`` result, and a
-zh-TW ``message`` that names the likely mistake. Because a check is data, the same check
-runs in the notebook (in the student's kernel) and in the autograder (in a sandboxed child
-process that sends back only plain data), so visible tests, hidden tests and the harness
-share one source of truth.
+with fixed ``inputs`` and store a plain result in ``out``, the ``expected`` result, a zh-TW
+``message`` that names the likely mistake, and a ``weight``. Because a check is data, the
+same check runs in the notebook (in the student's kernel) and in the autograder (in a
+sandboxed child process that sends back only plain data), so visible tests, hidden tests
+and the harness share one source of truth.
+
+One test cell is graded by :func:`grade_test` (points = the weighted share of its checks
+that pass) and explained by :func:`feedback` (the verdict first, then at most three likely
+causes); both graders use these two functions, so a test cell earns the same points and
+shows the same text in the notebook, in nbgrader's gradebook and in the harness's reports.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import html
 import io
 import signal
 import threading
@@ -24,7 +30,11 @@ from typing import Any
 import numpy as np
 
 FROM_REFERENCE = "<computed from the reference solution>"
+PINNED = "<pinned from the reference solution by `python -m autograder pin`>"
 DEFAULT_TIME_LIMIT = 20.0  # seconds per check inside a notebook
+MAX_MESSAGES = 3  # likely causes shown per test cell
+VERDICT_MIME = "application/vnd.rnnlab.verdict+json"  # the verdict as data, for graders
+PROBE_FILE = "<check {name}>"  # the file name of a probe's code in tracebacks
 
 
 @dataclass(frozen=True)
@@ -35,11 +45,20 @@ class Check:
     code: statements run with the student's names and ``inputs`` in scope; must set ``out``.
     inputs: plain data (numpy arrays, numbers, strings, lists, dicts) bound as variables;
         each run gets a fresh deep copy.
-    expected: plain data, or ``FROM_REFERENCE`` when the autograder computes it by running
-        the same ``code`` on the reference solution (hidden checks).
+    expected: plain data; ``PINNED`` (public checks: the value pinned from the reference
+        in ``rnnlab/checks/pinned/<assignment>.json``); or ``FROM_REFERENCE`` (hidden
+        checks: the autograder runs the same ``code`` on the reference solution).
     message: what is probably wrong when ``out`` differs, in zh-TW with the English term.
+        A hidden check may leave it empty: it then shows the message of the public check
+        it re-tests.
     compare: ``"allclose"`` (arrays/numbers within rtol/atol), ``"equal"`` (exact, dtype
         included) or ``"at_most"`` (a number no larger than ``expected``).
+    weight: this check's share of its test cell's points (relative to the other checks).
+    retests: hidden checks only: the name of the public check, in the same test cell,
+        whose rule this check tests again on other inputs (a hidden check adds inputs,
+        never rules).
+    integration: the check also exercises the graded functions this test requires
+        (``REQUIRES`` of the check module); at most one per test cell.
     """
 
     name: str
@@ -50,19 +69,76 @@ class Check:
     compare: str = "allclose"
     rtol: float = 1e-6
     atol: float = 1e-8
+    weight: float = 1.0
+    retests: str = ""
+    integration: bool = False
+
+
+# ---------------------------------------------------------------- results
+FAILURES = ("wrong", "error", "unfinished", "timeout", "invalid", "missing")
 
 
 @dataclass
-class Result:
-    """The outcome of one check: ``message`` is empty when it passed."""
+class CheckResult:
+    """The outcome of one check.
+
+    name: the check's name. passed: whether ``out`` matched. weight: the check's weight.
+    kind: ``"public"`` or ``"hidden"``.
+    message: the check's likely-cause message (empty when it passed).
+    detail: got/expected, or what the student's code raised (empty when it passed).
+    failure: ``""`` when passed, else one of :data:`FAILURES`: ``wrong`` (a value that
+        differs), ``error`` (the student's code raised), ``unfinished``
+        (``NotImplementedError``), ``timeout``, ``invalid`` (not plain data), ``missing``
+        (a name is not defined, or the check did not run).
+    """
 
     name: str
     passed: bool
+    weight: float = 1.0
+    kind: str = "public"
     message: str = ""
+    detail: str = ""
+    failure: str = ""
+
+    @property
+    def text(self) -> str:
+        """Message and detail in one string (for logs and tests)."""
+        return f"{self.message}\n    細節：{self.detail}".strip() if self.detail else self.message
 
 
-class ProbeError(Exception):
-    """Student code raised, timed out or returned something that is not plain data."""
+@dataclass
+class TestResult:
+    """One test cell: its checks' results and what it earns.
+
+    grade_id: the test cell's nbgrader grade_id. max_points: its nbgrader points.
+    checks: the results of its checks, public first, in the order they ran.
+    blocked_by: grade_ids of required tests (``REQUIRES``) whose public checks failed:
+        the root cause to fix first.
+    """
+
+    grade_id: str
+    max_points: float
+    checks: list[CheckResult]
+    blocked_by: list[str] = field(default_factory=list)
+
+    @property
+    def points(self) -> float:
+        """The weighted share of passed checks, times ``max_points``, to 0.01 point."""
+        total = sum(c.weight for c in self.checks)
+        if total <= 0:
+            return 0.0
+        earned = sum(c.weight for c in self.checks if c.passed)
+        return round(self.max_points * earned / total, 2)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.checks) and all(c.passed for c in self.checks)
+
+
+def grade_test(grade_id: str, max_points: float, checks: Sequence[CheckResult],
+               blocked_by: Sequence[str] = ()) -> TestResult:
+    """The one place a test cell's score is decided (notebook and harness alike)."""
+    return TestResult(grade_id, float(max_points), list(checks), list(blocked_by))
 
 
 # ---------------------------------------------------------------- plain data
@@ -72,6 +148,17 @@ PLAIN_DTYPES = frozenset({
     "bool", "int8", "int16", "int32", "int64",
     "uint8", "uint16", "uint32", "uint64", "float32", "float64",
 })
+
+
+class ProbeError(Exception):
+    """Student code raised, timed out or returned something that is not plain data.
+
+    ``failure`` is one of :data:`FAILURES` (never ``"wrong"``); ``str()`` is the detail.
+    """
+
+    def __init__(self, detail: str, failure: str = "invalid"):
+        super().__init__(detail)
+        self.failure = failure if failure in FAILURES else "invalid"
 
 
 def to_plain(value: Any, _depth: int = 0) -> Any:
@@ -101,6 +188,38 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
     raise ProbeError(
         f"回傳了 {type(value).__name__} 型別的物件；請回傳 numpy 陣列、list、dict、數字或字串"
     )
+
+
+def to_json(value: Any) -> Any:
+    """Plain data as readable JSON data: arrays become ``{"$array": dtype, "shape": [...],
+    "data": nested lists}``, tuples ``{"$tuple": [...]}``, dicts ``{"$dict": [[k, v], ...]}``
+    (keeps key order). Floats round-trip exactly (JSON writes Python's shortest repr)."""
+    if isinstance(value, np.ndarray):
+        return {"$array": value.dtype.name, "shape": list(value.shape), "data": value.tolist()}
+    if isinstance(value, np.generic):
+        return value.item()
+    if type(value) is tuple:
+        return {"$tuple": [to_json(v) for v in value]}
+    if type(value) is list:
+        return [to_json(v) for v in value]
+    if type(value) is dict:
+        return {"$dict": [[k, to_json(v)] for k, v in value.items()]}
+    return value
+
+
+def from_json(data: Any) -> Any:
+    """The inverse of :func:`to_json`."""
+    if type(data) is list:
+        return [from_json(v) for v in data]
+    if type(data) is dict:
+        if "$array" in data:
+            return np.array(data["data"], dtype=data["$array"]).reshape(data["shape"])
+        if "$tuple" in data:
+            return tuple(from_json(v) for v in data["$tuple"])
+        if "$dict" in data:
+            return {k: from_json(v) for k, v in data["$dict"]}
+        raise ValueError(f"untagged dict in pinned data: {sorted(data)[:5]}")
+    return data
 
 
 # ---------------------------------------------------------------- running
@@ -133,14 +252,40 @@ def _time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _short_traceback(exc: BaseException) -> str:
-    """The last frames of a student's exception, without the checking machinery."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "rnnlab" not in f.filename]
-    where = ""
-    if frames:
-        last = frames[-1]
-        where = f"（第 {last.lineno} 行：{(last.line or '').strip()}）"
-    return f"{type(exc).__name__}: {exc} {where}".strip()
+def _is_machinery(filename: str) -> bool:
+    """Frames of the checking machinery (this package, probe code, numpy internals)."""
+    return ("rnnlab" in filename or filename.startswith("<check ")
+            or "site-packages" in filename or "/lib/python3" in filename)
+
+
+def student_frame(exc: BaseException) -> traceback.FrameSummary | None:
+    """The innermost frame of the student's own code in ``exc``'s traceback."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not _is_machinery(f.filename)]
+    return frames[-1] if frames else None
+
+
+def where(frame: traceback.FrameSummary | None) -> str:
+    """``（在 tokenize 第 3 行：text = text.lower()）`` for a student's frame, else ""."""
+    if frame is None:
+        return ""
+    line = (frame.line or "").strip()
+    name = "" if frame.name in ("<module>", "") else f"在 {frame.name} "
+    code = f"：{line}" if line else ""
+    return f"（{name}第 {frame.lineno} 行{code}）"
+
+
+def describe_exception(exc: BaseException) -> str:
+    """One line: the exception and the student's line that raised it."""
+    text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    text = text if len(text) <= 300 else text[:297] + "..."
+    return f"{text}{where(student_frame(exc))}"
+
+
+def unfinished_text(exc: BaseException) -> str:
+    frame = student_frame(exc)
+    who = f"函式 {frame.name} " if frame is not None and frame.name != "<module>" else "函式"
+    return f"{who}還沒完成：請把 `raise NotImplementedError()` 換成你的程式碼"
 
 
 def execute_probe(check: Check, namespace: Mapping[str, Any], time_limit=DEFAULT_TIME_LIMIT):
@@ -148,12 +293,14 @@ def execute_probe(check: Check, namespace: Mapping[str, Any], time_limit=DEFAULT
 
     Returns the plain-data ``out``. Student output on stdout/stderr and numpy warnings are
     swallowed (nbgrader zeroes a test cell that writes to stderr). Raises ProbeError with a
-    student-readable message when the code raises, runs too long or returns non-plain data.
+    student-readable detail and its kind (``failure``) when the code raises, runs too
+    long or returns non-plain data.
     """
     scope = dict(namespace)
     scope.update(copy.deepcopy(dict(check.inputs)))
     sink = io.StringIO()
     try:
+        code = compile(check.code, PROBE_FILE.format(name=check.name), "exec")
         with (
             contextlib.redirect_stdout(sink),
             contextlib.redirect_stderr(sink),
@@ -162,22 +309,29 @@ def execute_probe(check: Check, namespace: Mapping[str, Any], time_limit=DEFAULT
             _time_limit(time_limit),
         ):
             warnings.simplefilter("ignore")
-            exec(check.code, scope)  # noqa: S102 - the probe is course code, not student code
+            exec(code, scope)  # noqa: S102 - the probe is course code, not student code
     except CheckTimeout:
-        raise ProbeError(
-            f"執行超過 {time_limit:g} 秒仍未結束，可能有無窮迴圈 (infinite loop)"
-        ) from None
+        raise ProbeError(f"執行超過 {time_limit:g} 秒仍未結束，可能有無窮迴圈 (infinite loop)",
+                         "timeout") from None
+    except NotImplementedError as exc:
+        raise ProbeError(unfinished_text(exc), "unfinished") from None
     except NameError as exc:
-        raise ProbeError(f"找不到名稱 {exc.name!r}：請先執行定義它的 cell ({exc})") from None
-    except NotImplementedError:
-        raise ProbeError(
-            "函式還沒完成：請把 `raise NotImplementedError()` 換成你的程式碼") from None
+        if student_frame(exc) is None:  # the probe itself cannot find a function
+            raise ProbeError(f"找不到 {exc.name!r}：請先執行定義它的 cell（或名稱拼錯了）",
+                             "missing") from None
+        raise ProbeError(describe_exception(exc), "error") from None
     except ProbeError:
         raise
+    except RecursionError as exc:
+        raise ProbeError(f"遞迴太深 (RecursionError){where(student_frame(exc))}",
+                         "error") from None
     except Exception as exc:  # noqa: BLE001 - any student error becomes a message
-        raise ProbeError(f"執行時發生錯誤 {_short_traceback(exc)}") from None
+        if student_frame(exc) is None:
+            # raised by the probe on what the function returned (e.g. None[0]): a wrong value
+            raise ProbeError(f"回傳值無法使用：{type(exc).__name__}: {exc}", "invalid") from None
+        raise ProbeError(describe_exception(exc), "error") from None
     if "out" not in scope:
-        raise ProbeError("internal: the probe did not set `out`")
+        raise ProbeError("internal: the probe did not set `out`", "invalid")
     return to_plain(scope["out"])
 
 
@@ -272,56 +426,180 @@ def compare(out: Any, expected: Any, how: str = "allclose", rtol=1e-6, atol=1e-8
     raise TypeError(f"cannot compare with expected value of type {type(expected).__name__}")
 
 
-def judge(check: Check, out: Any, expected: Any) -> Result:
-    """Compare a probe's plain output with the expected value; explain any difference."""
+def judge(check: Check, outcome: tuple[bool, Any], expected: Any, kind: str = "public",
+          message: str | None = None) -> CheckResult:
+    """Turn a probe's outcome into a CheckResult.
+
+    ``outcome`` is ``(True, plain output)`` or ``(False, ProbeError)``; ``message``
+    overrides the check's message (a hidden check shows its public check's message).
+    """
+    message = check.message if message is None else message
+    ok, value = outcome
+    if not ok:
+        failure = value.failure if isinstance(value, ProbeError) else "invalid"
+        return CheckResult(check.name, False, check.weight, kind, message, str(value), failure)
     try:
-        diff = compare(out, expected, check.compare, check.rtol, check.atol)
+        diff = compare(value, expected, check.compare, check.rtol, check.atol)
     except Exception as exc:  # noqa: BLE001 - e.g. an int too large for numpy
         diff = f"無法比較回傳值 ({type(exc).__name__}: {exc})"
     if diff is None:
-        return Result(check.name, True)
-    return Result(check.name, False, f"{check.message}\n    細節：{diff}".strip())
+        return CheckResult(check.name, True, check.weight, kind)
+    return CheckResult(check.name, False, check.weight, kind, message, diff, "wrong")
+
+
+def probe(check: Check, namespace: Mapping[str, Any],
+          time_limit: float | None = DEFAULT_TIME_LIMIT) -> tuple[bool, Any]:
+    """``(True, out)`` or ``(False, ProbeError)``: never raises for student errors."""
+    try:
+        return True, execute_probe(check, namespace, time_limit)
+    except ProbeError as exc:
+        return False, exc
 
 
 def run_checks(checks: Sequence[Check], namespace: Mapping[str, Any],
                expected: Sequence[Any] | None = None,
-               time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Result]:
-    """Run every check in-process and return one Result each (never raises for student
-    errors). ``expected`` overrides ``check.expected`` (the autograder passes reference
-    outputs for hidden checks)."""
+               time_limit: float | None = DEFAULT_TIME_LIMIT, kind: str = "public",
+               messages: Sequence[str | None] | None = None) -> list[CheckResult]:
+    """Run every check in-process and return one CheckResult each (never raises for
+    student errors). ``expected`` overrides ``check.expected`` (the autograder passes
+    reference outputs for hidden checks); ``messages`` overrides the checks' messages."""
     results = []
     for i, check in enumerate(checks):
         want = expected[i] if expected is not None else check.expected
-        if isinstance(want, str) and want == FROM_REFERENCE:
-            raise ValueError(f"check {check.name!r} needs its expected value from the reference")
-        try:
-            out = execute_probe(check, namespace, time_limit)
-        except ProbeError as exc:
-            results.append(Result(check.name, False, f"{check.message}\n    細節：{exc}".strip()))
-            continue
-        results.append(judge(check, out, want))
+        if isinstance(want, str) and want in (FROM_REFERENCE, PINNED):
+            raise ValueError(f"check {check.name!r} needs its expected value resolved first")
+        message = messages[i] if messages is not None else None
+        results.append(judge(check, probe(check, namespace, time_limit), want, kind, message))
     return results
 
 
-def failure_text(results: Sequence[Result], title: str) -> str:
-    """What a student reads when checks failed ("" when all passed): a count, then each
-    failed check's message, or one line when an unfinished function failed them all."""
-    failed = [r for r in results if not r.passed]
+# ---------------------------------------------------------------- feedback
+def _clip(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def test_name(grade_id: str) -> str:
+    """What a student calls a test cell: its grade_id without ``test_``."""
+    return grade_id.removeprefix("test_")
+
+
+def verdict_line(result: TestResult, title: str | None = None) -> str:
+    """``✓ test_tokenize：2/2 分（9 項檢查全部通過）`` or ``✗ …：1.78/2 分（8/9 項檢查通過）``."""
+    title = title or result.grade_id
+    n = len(result.checks)
+    if result.passed:
+        return f"✓ {title}：{result.max_points:g}/{result.max_points:g} 分（{n} 項檢查全部通過）"
+    ok = sum(c.passed for c in result.checks)
+    return (f"✗ {title}：{result.points:g}/{result.max_points:g} 分"
+            f"（{ok}/{n} 項檢查通過）")
+
+
+def feedback(result: TestResult, title: str | None = None) -> list[str]:
+    """What a student reads about one test cell, as lines: the verdict first, then at most
+    :data:`MAX_MESSAGES` likely causes, root cause first.
+
+    - all passed: the verdict alone;
+    - an unfinished function: one line saying so;
+    - a required function fails its own checks: "先修好 …", nothing else;
+    - the student's code raised or ran too long: that, once, with the student's line;
+    - otherwise the failed checks' messages in check order (simplest first), each once,
+      with its got/expected detail.
+    """
+    lines = [verdict_line(result, title)]
+    failed = [c for c in result.checks if not c.passed]
     if not failed:
-        return ""
-    lines = [f"✗ {title}：{len(failed)}/{len(results)} 項檢查未通過"]
-    details = {r.message.rpartition("細節：")[2] for r in failed}
-    if len(failed) > 1 and len(details) == 1 and "NotImplementedError" in details.pop():
-        # an unfinished function fails every check the same way: say it once
-        lines.append(f"  {failed[0].message.rpartition('細節：')[2]}")
-    else:
-        lines += [f"  - [{r.name}] {r.message}" for r in failed]
-    return "\n".join(lines)
+        return lines
+    if all(c.failure == "unfinished" for c in failed):
+        return lines + [f"  {failed[0].detail}"]
+    if result.blocked_by:
+        names = "、".join(f"{test_name(g)}（{g}）" for g in result.blocked_by)
+        return lines + [f"  先修好 {names}：這個測試會用到它，它的公開測試還沒全部通過，"
+                        "這裡的錯誤可能都來自它。"]
+    groups: list[list] = []  # [message, detail, number of failed checks it explains]
+    index: dict[str, int] = {}
+    for check in failed:
+        if check.failure in ("error", "timeout", "unfinished"):
+            head = "程式執行時發生錯誤：" if check.failure == "error" else ""
+            key, message, detail = check.detail, f"{head}{check.detail}", ""
+        else:
+            key = check.message or check.detail
+            hidden = "［隱藏測試：不同的輸入］" if check.kind == "hidden" else ""
+            message, detail = f"{hidden}{check.message}".strip() or "結果不對", check.detail
+        if key in index:
+            groups[index[key]][2] += 1
+            continue
+        index[key] = len(groups)
+        groups.append([message, detail, 1])
+    # a crash (or an endless loop) explains the failures after it best: it comes first
+    crashes = {c.detail for c in failed if c.failure in ("error", "timeout", "unfinished")}
+    groups.sort(key=lambda g: not (g[1] == "" and any(d in g[0] for d in crashes)))
+    for message, detail, _ in groups[:MAX_MESSAGES]:
+        lines.append(f"  - {_clip(message, 240)}")
+        if detail:
+            lines.append(f"    細節：{_clip(detail)}")
+    more = sum(g[2] for g in groups[MAX_MESSAGES:])
+    if more:
+        lines.append(f"  （另有 {more} 項檢查未通過，原因可能不同：先修正上面的問題）")
+    return lines
 
 
-def report(results: Sequence[Result], title: str) -> None:
-    """Print a one-line success, or raise AssertionError listing every failed check."""
-    text = failure_text(results, title)
-    if text:
-        raise AssertionError(text)
-    print(f"✓ {title}：{len(results)} 項檢查全部通過")
+def feedback_text(result: TestResult, title: str | None = None) -> str:
+    return "\n".join(feedback(result, title))
+
+
+# ---------------------------------------------------------------- in the notebook
+class Verdict:
+    """The value of a test cell: shows the feedback, and is worth its points.
+
+    In JupyterLab and in nbgrader's HTML feedback the student sees the verdict and the
+    likely causes (``text/html``); nbgrader reads the points earned from ``text/plain``
+    (its partial credit); graders read the whole verdict from :data:`VERDICT_MIME`.
+    """
+
+    def __init__(self, grade_id: str, points: float, max_points: float, passed: bool,
+                 lines: Sequence[str], checks: Sequence[dict] = ()):
+        self.grade_id = grade_id
+        self.points = points
+        self.max_points = max_points
+        self.passed = passed
+        self.lines = list(lines)
+        self.checks = list(checks)
+
+    @classmethod
+    def from_result(cls, result: TestResult, title: str | None = None) -> Verdict:
+        checks = [{"name": c.name, "kind": c.kind, "weight": c.weight, "passed": c.passed,
+                   "failure": c.failure} for c in result.checks]
+        return cls(result.grade_id, result.points, result.max_points, result.passed,
+                   feedback(result, title), checks)
+
+    def __repr__(self) -> str:  # nbgrader parses this number as the points earned
+        return f"{self.points:g}"
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+    def data(self) -> dict:
+        return {"grade_id": self.grade_id, "points": self.points,
+                "max_points": self.max_points, "passed": self.passed,
+                "lines": list(self.lines), "checks": list(self.checks)}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": repr(self), "text/html": render_html(self.lines, self.passed),
+                VERDICT_MIME: self.data()}
+
+
+def render_html(lines: Sequence[str], passed: bool) -> str:
+    """The feedback lines as a small HTML block (first line bold, green or red)."""
+    colour = "#1b7a2e" if passed else "#b3261e"
+    head, *rest = [html.escape(line) for line in lines]
+    body = "".join(f"<div style='white-space:pre-wrap'>{line}</div>" for line in rest)
+    return (f"<div class='rnnlab-verdict' style='font-family:var(--jp-code-font-family,"
+            f"monospace);font-size:var(--jp-code-font-size,13px);line-height:1.5'>"
+            f"<div style='color:{colour};font-weight:bold'>{head}</div>{body}</div>")
+
+
+def output_bundle(verdict: Verdict) -> dict:
+    """An nbformat ``execute_result`` output of ``verdict`` (what the kernel would show)."""
+    return {"output_type": "execute_result", "execution_count": None, "metadata": {},
+            "data": verdict._repr_mimebundle_()}

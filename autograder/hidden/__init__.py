@@ -1,8 +1,11 @@
 """Hidden checks, one module per assignment: ``CHECKS[grade_id] -> [Check, ...]``.
 
-Their expected values come from running the same probe on the reference solution
-(``autograder.reference``). Notebook hidden-test cells call :func:`run_hidden`; the
-grading harness uses :func:`hidden_checks` and :func:`expected_outputs`.
+A hidden check adds inputs (seeded random data, real messages, other sizes and dtypes) to a
+rule that a public check already states and exercises: its ``retests`` names that public
+check, whose message it shows when it fails. Expected values come from running the same
+probe on the reference solution (``autograder.reference``). Notebook hidden-test cells call
+:func:`run_hidden`; the grading harness uses :func:`hidden_checks`, :func:`expected_outputs`
+and :func:`hidden_messages`.
 """
 
 from __future__ import annotations
@@ -12,13 +15,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from autograder.reference import reference_namespace
-from rnnlab.checking import FROM_REFERENCE, Check, execute_probe, report, run_checks
+from rnnlab.checking import FROM_REFERENCE, Check, Verdict, execute_probe, grade_test, run_checks
+from rnnlab.checks import blocked_by, public_checks
 
 
 def hidden_checks(assignment: str, grade_id: str) -> list[Check]:
     """The hidden checks of one test cell (``grade_id``) of ``assignment``."""
     module = importlib.import_module(f"autograder.hidden.{assignment}")
     return list(module.CHECKS.get(grade_id, []))
+
+
+def hidden_messages(assignment: str, grade_id: str, checks: list[Check]) -> list[str]:
+    """Each hidden check's message: its own, or that of the public check it re-tests."""
+    public = {c.name: c.message for c in public_checks(assignment, grade_id, resolve=False)}
+    return [c.message or public.get(c.retests, "") for c in checks]
 
 
 def expected_outputs(assignment: str, checks: list[Check]) -> list[Any]:
@@ -34,8 +44,15 @@ def expected_outputs(assignment: str, checks: list[Check]) -> list[Any]:
     return values
 
 
-def run_hidden(assignment: str, grade_id: str, namespace: Mapping[str, Any]) -> None:
-    """Run the hidden checks of a test cell on the notebook's names; raise on failure."""
+def run_hidden(assignment: str, grade_id: str, namespace: Mapping[str, Any],
+               points: float = 1.0) -> Verdict:
+    """Run the public and the hidden checks of a test cell on the notebook's names (what
+    the test cell is worth when graded); the notebook shows the verdict."""
+    public = run_checks(public_checks(assignment, grade_id), namespace)
     checks = hidden_checks(assignment, grade_id)
-    results = run_checks(checks, namespace, expected_outputs(assignment, checks))
-    report(results, f"{grade_id}（隱藏測試）")
+    hidden = run_checks(checks, namespace, expected_outputs(assignment, checks),
+                        kind="hidden", messages=hidden_messages(assignment, grade_id, checks))
+    results = public + hidden
+    blocked = [] if all(r.passed for r in results) else blocked_by(
+        assignment, grade_id, namespace)
+    return Verdict.from_result(grade_test(grade_id, points, results, blocked))
