@@ -352,7 +352,8 @@ def grade_submission(spec: AssignmentSpec, sub: Submission, limits: Limits,
     for test in spec.tests:
         own = results[f"{spec.name}:{test.grade_id}"]
         blocked = [] if all(r.passed for r in own) else [
-            key.partition(":")[2] for key in test.requires if not public_ok(key)]
+            key.partition(":")[2] if key.startswith(f"{spec.name}:") else key
+            for key in test.requires if not public_ok(key)]
         tests.append(TestReport.from_result(grade_test(test.grade_id, test.points, own,
                                                        blocked)))
     score = round(sum(t.points for t in tests), 2)

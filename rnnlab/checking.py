@@ -484,6 +484,14 @@ def test_name(grade_id: str) -> str:
     return grade_id.removeprefix("test_")
 
 
+def _required(key: str) -> str:
+    """``tokenize（test_tokenize）``, or for an earlier notebook's test
+    ``rnn_backward（回到 ch19_2_bptt 修正，test_rnn_backward）``."""
+    other, _, gid = key.rpartition(":")
+    where = f"回到 {other} 修正，" if other else ""
+    return f"{test_name(gid)}（{where}{gid}）"
+
+
 def verdict_line(result: TestResult, title: str | None = None) -> str:
     """``✓ test_tokenize：2/2 分（9 項檢查全部通過）`` or ``✗ …：1.78/2 分（8/9 項檢查通過）``."""
     title = title or result.grade_id
@@ -513,9 +521,8 @@ def feedback(result: TestResult, title: str | None = None) -> list[str]:
     if all(c.failure == "unfinished" for c in failed):
         return lines + [f"  {failed[0].detail}"]
     if result.blocked_by:
-        names = "、".join(f"{test_name(g)}（{g}）" for g in result.blocked_by)
-        return lines + [f"  先修好 {names}：這個測試會用到它，它的公開測試還沒全部通過，"
-                        "這裡的錯誤可能都來自它。"]
+        return lines + [f"  先修好 {'、'.join(map(_required, result.blocked_by))}：這個測試"
+                        "會用到它，它的公開測試還沒全部通過，這裡的錯誤可能都來自它。"]
     groups: list[list] = []  # [message, detail, number of failed checks it explains]
     index: dict[str, int] = {}
     for check in failed:

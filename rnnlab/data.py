@@ -16,6 +16,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -158,6 +159,31 @@ def load_sms_spam(path: Path | None = None) -> pd.DataFrame:
         keep_default_na=False,
         encoding="utf-8",
     )
+
+
+SPLIT_SEED = 0  # the one split of the course (Lab01, Lab02 and Lab03 use it)
+
+
+def split_sms(df: pd.DataFrame, seed: int = SPLIT_SEED, val: float = 0.15,
+              test: float = 0.15) -> dict[str, pd.DataFrame]:
+    """The course's split: duplicates removed (a repeated message would otherwise sit in
+    train and test at once), then stratified by label into train / val / test (70/15/15).
+
+    Returns ``{"train": ..., "val": ..., "test": ...}``, DataFrames with the columns of
+    ``df`` and a fresh index; the same for every notebook that calls it with ``df`` from
+    :func:`load_sms_spam`.
+    """
+    from sklearn.model_selection import train_test_split
+
+    data = df.drop_duplicates("text").reset_index(drop=True)
+    idx = np.arange(len(data))
+    labels = data["label"].to_numpy()
+    idx_train, idx_test = train_test_split(idx, test_size=test, stratify=labels,
+                                           random_state=seed)
+    idx_train, idx_val = train_test_split(idx_train, test_size=val / (1 - test),
+                                          stratify=labels[idx_train], random_state=seed)
+    return {name: data.iloc[part].reset_index(drop=True)
+            for name, part in (("train", idx_train), ("val", idx_val), ("test", idx_test))}
 
 
 def main() -> int:

@@ -91,7 +91,7 @@ def blocked_by(assignment: str, grade_id: str, namespace: Mapping[str, Any]) -> 
     blocked = []
     for other, gid in requirements(assignment, grade_id):
         if not all(r.passed for r in run_checks(public_checks(other, gid), namespace)):
-            blocked.append(gid)
+            blocked.append(gid if other == assignment else f"{other}:{gid}")
     return blocked
 
 

@@ -1,0 +1,59 @@
+"""Factories for the shapes of check that every assignment repeats.
+
+    case("only_b", "out = rnn_cell_forward(x, h, Wx, Wh, b)[0]", inputs, "…b 可能漏加了…")
+    unchanged_inputs("rnn_cell_forward", ["x_t", "h_prev", "Wx", "Wh", "b"], inputs)
+    returns_type("tokenize", "tokenize('a b')", "list", "tokenize 應回傳 list")
+
+Each returns a :class:`~rnnlab.checking.Check` whose probe calls the student's function
+(so an unfinished function fails it) and hands it copies of its inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rnnlab.checking import PINNED, Check
+
+
+def case(name: str, code: str, inputs: Mapping[str, Any], message: str, *,
+         expected: Any = PINNED, **options) -> Check:
+    """A check whose expected value is pinned from the reference (``expected`` by default);
+    ``options`` are Check's (compare, rtol, weight, integration…)."""
+    return Check(name=name, code=code, inputs=dict(inputs), expected=expected,
+                 message=message, **options)
+
+
+def unchanged_inputs(function: str, args: Sequence[str], inputs: Mapping[str, Any],
+                     message: str | None = None, *, call: str | None = None,
+                     name: str = "inputs_not_modified", weight: float = 1.0) -> Check:
+    """The student's ``function`` leaves its array/list/dict arguments as they were.
+
+    ``args``: the names of ``inputs`` passed, in order (the probe's own copies are compared
+    with what the function received); ``call``: the call when it is not
+    ``function(*args)``. The result lists, per argument, whether it is unchanged.
+    """
+    call = call or f"{function}({', '.join(args)})"
+    names = ", ".join(args)
+    code = ("import copy as _copy\nimport numpy as _np\n"
+            f"_before = [_copy.deepcopy(a) for a in ({names},)]\n"
+            f"{call}\n"
+            f"out = [bool(_np.array_equal(a, b)) if isinstance(b, _np.ndarray) else a == b\n"
+            f"       for a, b in zip(({names},), _before)]")
+    message = message or (
+        f"{function} 修改了傳進來的參數（順序為 {names}）：不要用 `+=`、`*=`、`.append`、"
+        "`.sort()` 這類原地 (in-place) 運算改輸入，請建立新的陣列或 list。")
+    return Check(name=name, code=code, inputs=dict(inputs), expected=[True] * len(args),
+                 message=message, compare="equal", weight=weight)
+
+
+def returns_type(function: str, call: str, type_name: str, message: str, *,
+                 name: str = "returns_type", inputs: Mapping[str, Any] | None = None,
+                 weight: float = 1.0) -> Check:
+    """``call`` returns a ``type_name`` (``"list"``, ``"dict"``, ``"ndarray"``, ``"tuple"``,
+    ``"float"``…); the first check of a function, so a wrong return type is named first."""
+    code = ("import numpy as _np\n"
+            f"_r = {call}\n"
+            f"out = type(_r).__name__ if not isinstance(_r, _np.ndarray) else 'ndarray'")
+    return Check(name=name, code=code, inputs=dict(inputs or {}), expected=type_name,
+                 message=message, compare="equal", weight=weight)
