@@ -78,9 +78,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _ids(given: list[str]) -> list[str]:
-    from autograder.course import assignments
+    from autograder.harness import known_assignments
 
-    known = assignments()
+    known = known_assignments()
     unknown = [i for i in given if i not in known]
     if unknown:
         raise _Misuse(f"unknown assignment(s) {', '.join(unknown)} (known: {', '.join(known)})")

@@ -69,17 +69,32 @@ except ImportError:
 """
 
 
-class ScratchCourse:
-    """A throw-away course folder: ``solutions/`` copied in, nbgrader run on it."""
+STOCK_AUTOGRADE = [  # nbgrader's own pipeline: the test cells' in-kernel results count
+    "nbgrader.preprocessors.Execute", "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata"]
 
-    def __init__(self, root: Path):
+
+class ScratchCourse:
+    """A throw-away course folder: ``solutions/`` copied in, nbgrader run on it.
+
+    ``kernel_grades=True`` uses nbgrader's stock autograde pipeline instead of the course's
+    trust path (only for trusted notebooks: it runs them unsandboxed), to compare what the
+    test cells compute in a kernel with what the sandbox decides.
+    """
+
+    def __init__(self, root: Path, kernel_grades: bool = False):
         from nbgrader.apps import NbGraderAPI
 
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         shutil.copytree(SOLUTIONS, self.root / "solutions", dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        self.api = NbGraderAPI(config=course_config(self.root))
+        config = course_config(self.root)
+        if kernel_grades:
+            config.Autograde.autograde_preprocessors = list(STOCK_AUTOGRADE)
+        self.api = NbGraderAPI(config=config)
 
     def _ok(self, result: dict, what: str) -> None:
         if not result.get("success"):

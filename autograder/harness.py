@@ -256,7 +256,7 @@ def execute(spec: AssignmentSpec, cells: list[tuple[str, str]], limits: Limits,
                         test, check = spec.probes[i]
                         if test in broken_tests:
                             run.outputs[i] = (False, ProbeError(
-                                "略過：同一個測試先前的檢查超時或中斷了執行", "timeout"))
+                                "略過：同一個測試先前的檢查超時或中斷了執行", "skipped"))
                             i += 1
                             continue
                         stage = ("probe", i)

@@ -43,6 +43,7 @@ from autograder.sandbox import (
     SandboxError,
     bwrap_command,
     detect_isolation,
+    rnnlab_parent,
     sandbox_python,
 )
 from rnnlab.checking import output_bundle
@@ -144,7 +145,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         ro = [p for p in {str(data.data_dir().resolve()),
                           str(data.REGISTRY_PATH.parent.resolve()), cwd, "/etc/fonts"}
               if Path(p).is_dir() and p != "/sandbox"]
-        env = dict(CHILD_ENV, RNNLAB_DATA_DIR=str(data.data_dir().resolve()))
+        env = dict(CHILD_ENV, RNNLAB_DATA_DIR=str(data.data_dir().resolve()),
+                   PYTHONPATH=rnnlab_parent())
         command = bwrap_command(iso, [python, "-c", launcher, *cmd[1:]], env=env, cwd=cwd,
                                 tmpfs_mb=256, protect=[Path(p) for p in self.protect],
                                 ro=sorted(ro), rw=[self._folder])

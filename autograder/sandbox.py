@@ -94,7 +94,7 @@ class Limits:
 
     def worker_args(self) -> str:
         return json.dumps({"memory_mb": self.memory_mb, "nproc": self.nproc,
-                           "fsize_mb": self.fsize_mb})
+                           "fsize_mb": self.fsize_mb, "path": rnnlab_parent()})
 
 
 @dataclass
@@ -135,6 +135,14 @@ class Isolation:
 
 
 # ---------------------------------------------------------------- what the sandbox sees
+def rnnlab_parent() -> str:
+    """The folder holding the grader's own ``rnnlab``: the worker and the kernel import that
+    one (first on sys.path), whatever the venv's editable install points at."""
+    import rnnlab
+
+    return str(Path(rnnlab.__file__).resolve().parent.parent)
+
+
 def python_binds() -> list[str]:
     """Host folders the worker's Python needs: the installation, the venv, site-packages
     and the editable ``rnnlab`` package, each only once (no folder inside another)."""

@@ -27,9 +27,14 @@ import traceback
 import warnings
 from contextlib import redirect_stderr, redirect_stdout
 
-import numpy as np
+if __name__ == "__main__" and len(sys.argv) > 1:  # the grader's own rnnlab comes first
+    _path = json.loads(sys.argv[1]).get("path")
+    if _path:
+        sys.path.insert(0, _path)
 
-from rnnlab.checking import PLAIN_DTYPES
+import numpy as np  # noqa: E402
+
+from rnnlab.checking import PLAIN_DTYPES  # noqa: E402
 
 # ---------------------------------------------------------------- wire format
 ALLOWED_DTYPES = PLAIN_DTYPES  # the dtypes rnnlab.checking.to_plain lets through

@@ -75,7 +75,7 @@ class Check:
 
 
 # ---------------------------------------------------------------- results
-FAILURES = ("wrong", "error", "unfinished", "timeout", "invalid", "missing")
+FAILURES = ("wrong", "error", "unfinished", "timeout", "invalid", "missing", "skipped")
 
 
 @dataclass
@@ -89,7 +89,8 @@ class CheckResult:
     failure: ``""`` when passed, else one of :data:`FAILURES`: ``wrong`` (a value that
         differs), ``error`` (the student's code raised), ``unfinished``
         (``NotImplementedError``), ``timeout``, ``invalid`` (not plain data), ``missing``
-        (a name is not defined, or the check did not run).
+        (a name is not defined, or the check did not run), ``skipped`` (not run because an
+        earlier check of the same test hung or killed its process: that one is the cause).
     """
 
     name: str
@@ -526,6 +527,8 @@ def feedback(result: TestResult, title: str | None = None) -> list[str]:
     groups: list[list] = []  # [message, detail, number of failed checks it explains]
     index: dict[str, int] = {}
     for check in failed:
+        if check.failure == "skipped":  # a consequence of the check that hung: said there
+            continue
         if check.failure in ("error", "timeout", "unfinished"):
             head = "程式執行時發生錯誤：" if check.failure == "error" else ""
             key, message, detail = check.detail, f"{head}{check.detail}", ""

@@ -1,8 +1,10 @@
 """nbgrader, through its Python API, on a scratch copy of the course.
 
 The committed student versions are exactly what generate_assignment writes; each
-solution executes top to bottom and earns full marks; each student version earns 0 without
-crashing the grader, also when its test cells were replaced by `pass`.
+solution executes top to bottom (its kernel inside the grading sandbox) and earns full
+marks; each student version earns 0 without crashing the grader, also when its test cells
+were replaced by `pass`, and also when its first answer cell rewrites the checks in its
+kernel: the scores come from the sandbox, and the kernel's disagreement is flagged.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import pytest
 
 from autograder.course import RELEASE, SOLUTIONS, assignments, release_differences
 from autograder.reference import test_cells as graded_test_cells
+from rnnlab.checking import VERDICT_MIME
 
 pytestmark = pytest.mark.slow
 PRESENT = assignments()
@@ -61,3 +64,28 @@ def test_student_version_earns_zero(graded):
 def test_editing_test_cells_earns_nothing(graded):
     _, _, _, scores = graded
     assert scores["tampered"].score == 0
+
+
+def test_a_kernel_that_rewrites_its_checks_earns_what_its_code_earns(graded):
+    """Attack 2 of the trust issue: an answer cell replaces run_public/run_hidden in its
+    kernel with functions that report full marks. nbgrader records the sandbox's scores (0:
+    nothing is implemented) and flags every test cell whose kernel result disagreed."""
+    aid, course, _, scores = graded
+    hijacked = scores["hijacked"]
+    assert hijacked.score == 0
+    tests = [c.metadata.nbgrader["grade_id"] for c in graded_test_cells(
+        course.autograded_notebook(aid, "hijacked"))]
+    assert sorted(hijacked.disagreements) == sorted(tests)
+    assert scores["solution"].disagreements == scores["stub"].disagreements == []
+
+
+def test_autograded_test_cells_hold_the_sandbox_verdict(graded):
+    aid, course, _, _ = graded
+    nb = course.autograded_notebook(aid, "solution")
+    assert nb.metadata["autograder"]["isolation"]["kind"] == "bwrap"
+    for cell in graded_test_cells(nb):
+        [out] = cell.outputs
+        verdict = out["data"][VERDICT_MIME]
+        assert verdict["passed"] and verdict["points"] == cell.metadata.nbgrader["points"]
+        assert verdict["lines"][0].startswith("✓ ")
+        assert "### BEGIN HIDDEN TESTS" in cell.source, "the full source is restored"

@@ -1,16 +1,31 @@
-"""Hidden checks of 19-3 (梯度消失以及梯度爆炸): seeded random gradient dicts, hidden
-states and Jacobians of other sizes, compared with the reference solution
-(``FROM_REFERENCE``)."""
+"""Hidden checks of 19-3 (梯度消失以及梯度爆炸): each re-tests a public rule on other inputs
+(seeded random gradient dicts, 3-d and float32 arrays, an int max_norm, other T and H, 25
+steps of Jacobians), compared with the reference solution (``FROM_REFERENCE``)."""
+
+from __future__ import annotations
 
 import numpy as np
 
 from rnnlab.checking import FROM_REFERENCE, Check
+from rnnlab.checks.ch19_3_gradients import CHECKS as PUBLIC
 
 _rng = np.random.default_rng(1903)
+HIDDEN_WEIGHT = 0.5  # the public checks state the rules; these only add inputs
 
 
 def _normal(*shape, scale=1.0):
     return _rng.normal(scale=scale, size=shape)
+
+
+def retest(grade_id: str, public: str, name: str, code: str, inputs: dict,
+           message: str = "", **options) -> Check:
+    """A hidden check of ``grade_id`` that re-tests the public check ``public`` on other
+    inputs; it shows its own ``message`` (a cause specific to these inputs) or the public
+    check's."""
+    public_message = next(c.message for c in PUBLIC[grade_id] if c.name == public)
+    return Check(name=name, code=code, inputs=inputs, expected=FROM_REFERENCE,
+                 message=message or public_message, retests=public,
+                 weight=HIDDEN_WEIGHT, **options)
 
 
 # D, H, V all different, so that a mixed-up array or axis fails
@@ -19,63 +34,83 @@ GRADS = {"Wx": _normal(D, H, scale=3.0), "Wh": _normal(H, H, scale=3.0),
          "b": _normal(H, scale=3.0), "Wy": _normal(H, V), "by": _normal(V)}
 GRADS_F32 = {k: v.astype(np.float32) for k, v in GRADS.items()}
 ONE_ARRAY = {"W": _normal(3, 7, 2)}  # a 3-d array: reshape nothing, count every element
-ZEROS = {"Wh": np.zeros((H, H)), "b": np.zeros(H)}
+ZEROS = {"Wh": np.zeros((H, H)), "b": np.zeros(H), "Wy": np.zeros((H, V))}
 T = 7
 STATES = np.tanh(_normal(T, H, scale=1.5))  # hidden states live in (-1, 1)
 WH = _normal(H, H, scale=0.8)
 JACOBIANS = (1.0 - STATES**2)[:, :, None] * WH.T  # any (T, H, H) stack would do
 LONG_J = _normal(25, 3, 3, scale=0.6)  # norms over 25 steps shrink by many orders
 
+NEW_ARRAYS = (
+    "import numpy as np\n"
+    "res = {call}\n"
+    "out = res is not grads and not any(\n"
+    "    np.shares_memory(res[k], grads[k]) for k in grads if k in res)"
+)
+
 CHECKS = {
-    "test_clip_by_value": [
-        Check(name="random_dict", code="out = clip_by_value(grads, 2.0)",
-              inputs={"grads": GRADS}, expected=FROM_REFERENCE,
-              message="隨機的梯度 dict（5 個陣列）下結果與參考答案不同。"),
-        Check(name="random_dict_small_threshold", code="out = clip_by_value(grads, 0.1)",
-              inputs={"grads": GRADS}, expected=FROM_REFERENCE,
-              message="threshold = 0.1 時結果與參考答案不同。"),
-        Check(name="float32_gradients", code="out = clip_by_value(grads, 1.5)",
-              inputs={"grads": GRADS_F32}, expected=FROM_REFERENCE, rtol=1e-6, atol=1e-7,
-              message="float32 的梯度下結果不同。"),
-        Check(name="three_dimensional_array", code="out = clip_by_value(grads, 0.5)",
-              inputs={"grads": ONE_ARRAY}, expected=FROM_REFERENCE,
-              message="3 維的梯度陣列下結果不同：每個元素都要裁剪，shape 不變。"),
-    ],
-    "test_clip_by_norm": [
-        Check(name="random_dict", code="out = clip_by_norm(grads, 5.0)",
-              inputs={"grads": GRADS}, expected=FROM_REFERENCE,
-              message="隨機的梯度 dict（5 個陣列）下 (clipped, norm) 與參考答案不同。"),
-        Check(name="random_dict_not_clipped", code="out = clip_by_norm(grads, 1000.0)",
-              inputs={"grads": GRADS}, expected=FROM_REFERENCE,
-              message="max_norm 大於 global norm 時梯度應原封不動，norm 照樣回傳。"),
-        Check(name="three_dimensional_array", code="out = clip_by_norm(grads, 1.0)",
-              inputs={"grads": ONE_ARRAY}, expected=FROM_REFERENCE,
-              message="3 維的梯度陣列下結果不同：global norm 要算進每一個元素。"),
-        Check(name="all_zero", code="out = clip_by_norm(grads, 1.0)",
-              inputs={"grads": ZEROS}, expected=FROM_REFERENCE,
-              message="梯度全為 0 時應回傳全 0 的梯度與 norm 0（不要除以 0）。"),
-    ],
     "test_tanh_step_jacobians": [
-        Check(name="random_states", code="out = tanh_step_jacobians(h, Wh)",
-              inputs={"h": STATES, "Wh": WH}, expected=FROM_REFERENCE,
-              message="隨機的 hidden states（T = 7、H = 6）下 Jacobian 與參考答案不同。"),
-        Check(name="one_step", code="out = tanh_step_jacobians(h[:1], Wh)",
-              inputs={"h": STATES, "Wh": WH}, expected=FROM_REFERENCE,
-              message="T = 1 時結果不同：不要把 time step 的數量寫死。"),
-        Check(name="one_unit", code="out = tanh_step_jacobians(h[:, :1], Wh[:1, :1])",
-              inputs={"h": STATES, "Wh": WH}, expected=FROM_REFERENCE,
-              message="H = 1（只有一個 unit）時結果不同：shape 應為 (T, 1, 1)。"),
+        retest("test_tanh_step_jacobians", "all_together", "random_states",
+               "import numpy as np\nout = np.asarray(tanh_step_jacobians(h, Wh))",
+               {"h": STATES, "Wh": WH}),
+        retest("test_tanh_step_jacobians", "all_together", "one_step",
+               "import numpy as np\nout = np.asarray(tanh_step_jacobians(h[:1], Wh))",
+               {"h": STATES, "Wh": WH},
+               "T = 1 時結果不同：不要把 time step 的數量寫死，用 h.shape[0]。"),
+        retest("test_tanh_step_jacobians", "all_together", "one_unit",
+               "import numpy as np\nout = np.asarray(tanh_step_jacobians(h[:, :1], Wh[:1, :1]))",
+               {"h": STATES, "Wh": WH},
+               "H = 1（只有一個 unit）時結果不同：shape 應為 (T, 1, 1)，不要把 H 寫死。"),
     ],
     "test_jacobian_product_norms": [
-        Check(name="random_jacobians", code="out = jacobian_product_norms(J)",
-              inputs={"J": JACOBIANS}, expected=FROM_REFERENCE,
-              message="隨機的 Jacobian（T = 7、H = 6）下 norm 與參考答案不同。"),
-        Check(name="long_sequence", code="out = jacobian_product_norms(J)",
-              inputs={"J": LONG_J}, expected=FROM_REFERENCE, rtol=1e-6, atol=1e-300,
-              message="25 個 time step 時結果不同（這裡的 norm 會小好幾個數量級："
-                      "每一個距離都要算對）。"),
-        Check(name="one_step", code="out = jacobian_product_norms(J[:1])",
-              inputs={"J": JACOBIANS}, expected=FROM_REFERENCE,
-              message="T = 1 時應只回傳一個 norm：J[0] 的 spectral norm。"),
+        retest("test_jacobian_product_norms", "all_together", "random_jacobians",
+               "import numpy as np\nout = np.asarray(jacobian_product_norms(J), dtype=float)",
+               {"J": JACOBIANS}),
+        retest("test_jacobian_product_norms", "all_together", "long_sequence",
+               "import numpy as np\nout = np.asarray(jacobian_product_norms(J), dtype=float)",
+               {"J": LONG_J},
+               "25 個 time step 時結果不同（這裡的 norm 會小好幾個數量級：每一個距離 d 都要"
+               "先相乘再取 spectral norm）。", atol=1e-300),
+        retest("test_jacobian_product_norms", "all_together", "one_step",
+               "import numpy as np\nout = np.asarray(jacobian_product_norms(J[:1]), dtype=float)",
+               {"J": JACOBIANS},
+               "T = 1 時應只回傳一個 norm：J[0] 的 spectral norm；不要把 T 寫死。"),
+    ],
+    "test_clip_by_value": [
+        retest("test_clip_by_value", "every_array", "random_dict",
+               "out = clip_by_value(grads, 2.0)", {"grads": GRADS}),
+        retest("test_clip_by_value", "uses_threshold", "random_dict_small_threshold",
+               "out = clip_by_value(grads, 0.1)", {"grads": GRADS}),
+        retest("test_clip_by_value", "every_array", "float32_gradients",
+               "out = clip_by_value(grads, 1.5)", {"grads": GRADS_F32}, atol=1e-7),
+        retest("test_clip_by_value", "every_array", "three_dimensional_array",
+               "out = clip_by_value(grads, 0.5)", {"grads": ONE_ARRAY},
+               "3 維的梯度陣列下結果不同：每個元素都要裁剪，shape 不變。"),
+        retest("test_clip_by_value", "new_arrays_when_nothing_is_clipped",
+               "random_dict_nothing_clipped",
+               NEW_ARRAYS.format(call="clip_by_value(grads, 100.0)"), {"grads": GRADS},
+               compare="equal"),
+    ],
+    "test_clip_by_norm": [
+        retest("test_clip_by_norm", "uses_max_norm", "random_dict",
+               "out = clip_by_norm(grads, 5.0)", {"grads": GRADS}, rtol=1e-5),
+        retest("test_clip_by_norm", "uses_max_norm", "int_max_norm",
+               "out = clip_by_norm(grads, 3)", {"grads": GRADS}, rtol=1e-5,
+               message="max_norm 是整數 3 時結果不同：係數 max_norm / norm 要是小數"
+                       "（Python 3 的 / 就是小數除法，不要用 //）。"),
+        retest("test_clip_by_norm", "uses_max_norm", "float32_gradients",
+               "out = clip_by_norm(grads, 1.0)", {"grads": GRADS_F32}, rtol=1e-5),
+        retest("test_clip_by_norm", "below_max_norm_unchanged", "random_dict_not_clipped",
+               "out = clip_by_norm(grads, 1000.0)", {"grads": GRADS}),
+        retest("test_clip_by_norm", "new_arrays_when_not_clipped", "random_dict_copies",
+               NEW_ARRAYS.format(call="clip_by_norm(grads, 1000.0)[0]"), {"grads": GRADS},
+               compare="equal"),
+        retest("test_clip_by_norm", "every_element_counts", "three_dimensional_array",
+               "out = clip_by_norm(grads, 1.0)", {"grads": ONE_ARRAY}, rtol=1e-5,
+               message="3 維的梯度陣列下結果不同：global norm 要算進每一個元素"
+                       "（np.sum(g**2) 會加總所有的軸）。"),
+        retest("test_clip_by_norm", "zero_gradients", "all_zero",
+               "c, n = clip_by_norm(grads, 1.0)\nout = (c, n, isinstance(n, float))",
+               {"grads": ZEROS}),
     ],
 }

@@ -1,8 +1,18 @@
-"""Hidden checks of Lab01 (觀察垃圾郵件資料集): seeded random inputs, reference answers."""
+"""Hidden checks of Lab01 (觀察垃圾郵件資料集): each public rule again on other inputs.
+
+A hidden check is a twin of one public check: the same probe (unless the probe's code fixes
+a size, e.g. an index) on seeded random data, real-looking messages, other sizes and
+containers; its expected value comes from the reference. The twins of a public check share
+its weight, so they change a grade only when they find a mistake the public inputs miss.
+"""
+
+from dataclasses import replace
 
 import numpy as np
 
-from rnnlab.checking import Check
+from rnnlab.checking import FROM_REFERENCE, Check
+from rnnlab.checks.lab01_explore_data import CHECKS as PUBLIC
+from rnnlab.checks.lab01_explore_data import SUMMARY
 
 _WORDS = ["ok", "lar", "FREE", "call", "u", "£1000", "txt", "WIN", "&lt;#&gt;", "Sorry,",
           "I'll", "later", "ur", "2", "café", "now!", "...", "U", "dun", "say"]
@@ -23,6 +33,12 @@ def _binary(seed: int, n: int, p_pos: float = 0.3, names=("spam", "ham")) -> lis
     return [names[0] if r < p_pos else names[1] for r in rng.random(n)]
 
 
+def _pair(seed: int, n: int, p_true: float = 0.3, p_pred: float = 0.3) -> dict:
+    """y_true and y_pred as numpy arrays of n random spam/ham labels."""
+    return {"y_true": np.array(_binary(seed, n, p_true)),
+            "y_pred": np.array(_binary(seed + 1000, n, p_pred))}
+
+
 def _texts(seed: int, n: int) -> list[str]:
     """Messages of random words joined by random whitespace, some padded at the ends."""
     rng = np.random.default_rng(seed)
@@ -34,131 +50,136 @@ def _texts(seed: int, n: int) -> list[str]:
     return texts
 
 
-def _repeated_texts(seed: int, n: int, pool: int) -> list[str]:
-    """``n`` texts drawn with replacement from ``pool`` distinct texts (near-twins included)."""
+def _repeated_texts(seed: int, n: int, pool: int, near: bool = False) -> list[str]:
+    """``n`` texts drawn with replacement from ``pool`` distinct texts. With ``near``, the
+    pool has near-twins (upper-cased, or with a trailing space); without, no two texts of
+    the pool differ only in case or surrounding blanks (so only exact_text_only sees them)."""
     rng = np.random.default_rng(seed)
-    base = _texts(seed + 1, pool)
-    base += [t.upper() for t in base[:3]] + [t + " " for t in base[3:5]]
+    base = list({t.lower().strip(): t for t in _texts(seed + 1, pool)}.values())
+    if near:
+        base += [t.upper() for t in base[:3]] + [t + " " for t in base[3:5]]
     return [base[int(i)] for i in rng.integers(0, len(base), size=n)]
 
 
+def _distinct_texts(seed: int, n: int) -> list[str]:
+    """Texts that differ even after lower() and strip()."""
+    return list({t.lower().strip(): t for t in _texts(seed, n)}.values())
+
+
+def _frame(seed: int, n: int) -> dict:
+    return {"labels": _binary(seed, n), "texts": _texts(seed, n)}
+
+
+def twins(grade_id: str, public: str, *variants: dict) -> list[Check]:
+    """Hidden checks that re-test the public check ``public`` of ``grade_id``: each variant
+    gives ``inputs`` (and optionally ``code`` and a ``name`` suffix); they share its weight."""
+    check = next(c for c in PUBLIC[grade_id] if c.name == public)
+    return [replace(check, name=f"{public}_{v.get('name', i + 1)}", code=v.get("code", check.code),
+                    inputs=v["inputs"], expected=FROM_REFERENCE, message="", retests=public,
+                    weight=check.weight / len(variants))
+            for i, v in enumerate(variants)]
+
+
+_L = "test_label_counts"
+_M = "test_binary_metrics"
+_A = "test_add_length_columns"
+_D = "test_duplicate_report"
+
+_SHUFFLED_SERIES = ("import numpy as np\nimport pandas as pd\n"
+                    "idx = np.random.default_rng(4).permutation(len(y_true))\n"
+                    "m = binary_metrics(pd.Series(y_true, index=idx), pd.Series(y_pred))\n"
+                    + SUMMARY)
 _FRAME = ("import pandas as pd\n"
           "df = pd.DataFrame({'label': labels, 'text': texts}, dtype=str)\n")
-_METRIC_CALL = "out = binary_metrics(y_true, y_pred, positive=positive)"
 
 CHECKS = {
-    "test_label_counts": [
-        Check(name="random_distinct_counts_a", code="out = label_counts(labels)",
-              inputs={"labels": _labels_distinct_counts(11)}, compare="equal",
-              message="隨機的 label（次數都不同）：次數或順序不對。"),
-        Check(name="random_distinct_counts_b", code="out = label_counts(tuple(labels))",
-              inputs={"labels": _labels_distinct_counts(12)}, compare="equal",
-              message="輸入是 tuple 時次數或順序不對。"),
-        Check(name="spam_like_series",
-              code="import pandas as pd\nimport numpy as np\n"
-                   "idx = np.random.default_rng(3).permutation(len(labels)) * 2\n"
-                   "out = label_counts(pd.Series(labels, index=idx, dtype=str))",
-              inputs={"labels": _binary(13, 300, p_pos=0.134)}, compare="equal",
-              message="輸入是 index 打亂的 pandas Series 時結果不對。"),
-        Check(name="single_label", code="out = label_counts(labels)",
-              inputs={"labels": ["spam"]}, compare="equal",
-              message="只有一個 label 時應回傳 {'spam': 1}。"),
-        Check(name="value_types",
-              code="import pandas as pd\n"
-                   "out = [type(v).__name__ for v in label_counts(pd.Series(labels)).values()]",
-              inputs={"labels": _labels_distinct_counts(14)}, compare="equal",
-              message="次數要是 Python int（pandas Series 輸入）。"),
-        Check(name="series_not_modified",
-              code="import pandas as pd\ns = pd.Series(labels, dtype=str)\nlabel_counts(s)\n"
-                   "out = s.tolist()",
-              inputs={"labels": _binary(15, 20)}, compare="equal",
-              message="label_counts 修改了傳進來的 Series。"),
+    _L: [
+        *twins(_L, "counts", {"inputs": {"labels": _labels_distinct_counts(11)}},
+               {"inputs": {"labels": _binary(13, 300, p_pos=0.134)}}),
+        *twins(_L, "most_frequent_first", {"inputs": {"labels": _labels_distinct_counts(12)}},
+               {"inputs": {"labels": _labels_distinct_counts(16)}}),
+        *twins(_L, "plain_python_int", {"inputs": {"labels": _labels_distinct_counts(14)}}),
+        *twins(_L, "empty_input", {"name": "tuple", "inputs": {"labels": ()}}),
+        *twins(_L, "pandas_series", {
+            "code": "import numpy as np\nimport pandas as pd\n"
+                    "idx = np.random.default_rng(3).permutation(len(labels)) * 2\n"
+                    "out = label_counts(pd.Series(labels, index=idx, dtype=str))",
+            "inputs": {"labels": _binary(17, 300, p_pos=0.134)}}),
+        *twins(_L, "tuple_and_array", {"inputs": {"labels": _labels_distinct_counts(18)}}),
+        *twins(_L, "inputs_not_modified", {"inputs": {"labels": _binary(15, 20)}}),
     ],
-    "test_binary_metrics": [
-        Check(name="random_lists", code=_METRIC_CALL,
-              inputs={"y_true": _binary(21, 60), "y_pred": _binary(22, 60), "positive": "spam"},
-              message="隨機的 list 輸入：計數或分數不對。"),
-        Check(name="random_positive_ham", code=_METRIC_CALL,
-              inputs={"y_true": _binary(23, 45), "y_pred": _binary(24, 45), "positive": "ham"},
-              message="positive='ham' 的隨機輸入：計數或分數不對。"),
-        Check(name="random_numpy_large",
-              code="import numpy as np\n"
-                   "out = binary_metrics(np.array(y_true), np.array(y_pred), positive)",
-              inputs={"y_true": _binary(25, 2000, 0.134), "y_pred": _binary(26, 2000, 0.2),
-                      "positive": "spam"},
-              message="大的 numpy 陣列輸入：計數或分數不對。"),
-        Check(name="series_shuffled_index",
-              code="import numpy as np\nimport pandas as pd\n"
-                   "idx = np.random.default_rng(4).permutation(len(y_true))\n"
-                   "out = binary_metrics(pd.Series(y_true, index=idx), pd.Series(y_pred), "
-                   "positive=positive)",
-              inputs={"y_true": _binary(27, 80), "y_pred": _binary(28, 80), "positive": "spam"},
-              message="index 打亂的 pandas Series：要依位置比對，不可依 index 對齊。"),
-        Check(name="always_positive", code=_METRIC_CALL,
-              inputs={"y_true": _binary(29, 50, 0.134), "y_pred": ["spam"] * 50,
-                      "positive": "spam"},
-              message="永遠預測 spam：recall 是 1，MCC 的分母為 0，應為 0.0。"),
-        Check(name="no_true_positive_class", code=_METRIC_CALL,
-              inputs={"y_true": ["ham"] * 12, "y_pred": _binary(30, 12), "positive": "spam"},
-              message="沒有任何真正的 spam：recall 的分母為 0，應為 0.0。"),
-        Check(name="several_negative_labels", code=_METRIC_CALL,
-              inputs={"y_true": _binary(31, 40, 0.4, ("pos", "neg")),
-                      "y_pred": [["pos", "neg", "other"][i % 3] for i in range(40)],
-                      "positive": "pos"},
-              message="positive 以外的 label 都算 negative（這裡有 'neg' 和 'other'）。"),
-        Check(name="length_mismatch_arrays",
-              code="import numpy as np\ntry:\n"
-                   "    binary_metrics(np.array(y_true), np.array(y_true[:-1]))\n"
-                   "    out = 'no error'\nexcept ValueError:\n    out = 'ValueError'",
-              inputs={"y_true": _binary(32, 10)}, compare="equal",
-              message="長度不同的 numpy 陣列應 raise ValueError。"),
-        Check(name="inputs_not_modified",
-              code="a, b = list(y_true), list(y_pred)\nbinary_metrics(a, b)\nout = [a, b]",
-              inputs={"y_true": _binary(33, 15), "y_pred": _binary(34, 15)}, compare="equal",
-              message="binary_metrics 修改了傳進來的 list。"),
+    _M: [
+        *twins(_M, "keys", {"inputs": _pair(20, 30)}),
+        *twins(_M, "confusion_counts", {"inputs": _pair(21, 2000, 0.134, 0.2)},
+               {"inputs": _pair(22, 60)}),
+        *twins(_M, "count_types", {"inputs": _pair(23, 50)}),
+        *twins(_M, "accuracy", {"inputs": _pair(24, 80, 0.134, 0.2)}),
+        *twins(_M, "precision_and_recall", {"inputs": _pair(25, 80, 0.2, 0.4)}),
+        *twins(_M, "f1", {"inputs": _pair(26, 80, 0.3, 0.5)}),
+        *twins(_M, "mcc", {"inputs": _pair(27, 500, 0.134, 0.2)}),
+        *twins(_M, "score_types", {"inputs": _pair(28, 40)}),
+        *twins(_M, "zero_denominator", {"inputs": {
+            "a_true": np.array(_binary(29, 50, 0.134)), "a_pred": np.array(["ham"] * 50),
+            "b_true": np.array(["ham"] * 12), "b_pred": np.array(_binary(30, 12))}}),
+        *twins(_M, "zero_denominator_types", {"inputs": {  # always spam, always right
+            "a_true": np.array(_binary(31, 20)), "a_pred": np.array(["spam"] * 20),
+            "b_true": np.array(["spam"] * 9), "b_pred": np.array(["spam"] * 9)}}),
+        *twins(_M, "positive_argument", {"inputs": _pair(32, 45)}),
+        *twins(_M, "other_labels_negative", {"inputs": {
+            "y_true": np.array(_binary(33, 40, 0.4, ("pos", "neg"))),
+            "y_pred": np.array([["pos", "neg", "other"][i % 3] for i in range(40)])}}),
+        *twins(_M, "python_lists", {"inputs": _pair(34, 60)}),
+        *twins(_M, "series_matched_by_position", {"code": _SHUFFLED_SERIES,
+                                                  "inputs": _pair(35, 80)}),
+        *twins(_M, "length_mismatch", {"name": "arrays", "inputs": {
+            "long": np.array(_binary(36, 10)), "short": np.array(_binary(37, 9))}}),
+        *twins(_M, "empty_input", {"name": "arrays",
+                                   "inputs": {"empty": np.array([], dtype=str)}}),
+        *twins(_M, "inputs_not_modified", {"inputs": {"y_true": _binary(38, 15),
+                                                      "y_pred": _binary(39, 15)}}),
     ],
-    "test_add_length_columns": [
-        Check(name="random_texts",
-              code=_FRAME + "res = add_length_columns(df)\n"
-                   "out = {'n_chars': res['n_chars'].tolist(), "
-                   "'n_words': res['n_words'].tolist()}",
-              inputs={"labels": _binary(41, 40), "texts": _texts(41, 40)}, compare="equal",
-              message="隨機訊息（含連續空白、tab、換行、開頭結尾空白、空字串）：長度不對。"),
-        Check(name="extra_columns_kept",
-              code=_FRAME + "df['id'] = list(range(len(df)))\nres = add_length_columns(df)\n"
-                   "out = {'columns': list(res.columns), 'id': res['id'].tolist(), "
-                   "'label': res['label'].tolist()}",
-              inputs={"labels": _binary(42, 8), "texts": _texts(42, 8)}, compare="equal",
-              message="原本的其他欄位（這裡多了 'id'）要原封不動保留。"),
-        Check(name="shuffled_index",
-              code=_FRAME + "import numpy as np\n"
-                   "df.index = np.random.default_rng(5).permutation(len(df)) + 100\n"
-                   "res = add_length_columns(df)\n"
-                   "out = {'index': res.index.tolist(), 'n_words': res['n_words'].tolist()}",
-              inputs={"labels": _binary(43, 25), "texts": _texts(43, 25)}, compare="equal",
-              message="index 打亂時要保留 index 與列的順序。"),
-        Check(name="random_frame_not_modified",
-              code=_FRAME + "before = df.copy()\nadd_length_columns(df)\n"
-                   "out = bool(df.equals(before))",
-              inputs={"labels": _binary(44, 10), "texts": _texts(44, 10)}, compare="equal",
-              message="傳進來的 df 被修改了。"),
+    _A: [
+        *twins(_A, "returns_dataframe", {"inputs": _frame(40, 5)}),
+        *twins(_A, "columns", {
+            "code": _FRAME + "df['id'] = list(range(len(df)))\n"
+                             "out = list(add_length_columns(df).columns)",
+            "inputs": _frame(41, 8)}),
+        *twins(_A, "n_chars", {"inputs": _frame(42, 40)}),
+        *twins(_A, "n_words", {"inputs": _frame(43, 40)}, {"inputs": _frame(44, 40)}),
+        *twins(_A, "int_columns", {"inputs": _frame(45, 10)}),
+        *twins(_A, "index_and_order_kept", {
+            "code": _FRAME + "import numpy as np\n"
+                             "df.index = np.random.default_rng(5).permutation(len(df)) + 100\n"
+                             "res = add_length_columns(df)\n"
+                             "out = {'index': res.index.tolist(), "
+                             "'n_chars': res['n_chars'].tolist()}",
+            "inputs": _frame(46, 25)}),
+        *twins(_A, "empty_dataframe", {
+            "name": "extra_column",
+            "code": _FRAME + "df['id'] = []\nres = add_length_columns(df)\n"
+                             "out = {'columns': list(res.columns), 'rows': len(res), "
+                             "'dtypes': [str(res[c].dtype) for c in ('n_chars', 'n_words')]}",
+            "inputs": {"labels": [], "texts": []}}),
+        *twins(_A, "input_not_modified", {"inputs": _frame(47, 10)}),
     ],
-    "test_duplicate_report": [
-        Check(name="random_repeats", code="out = duplicate_report(texts)",
-              inputs={"texts": _repeated_texts(51, 120, 30)}, compare="equal",
-              message="隨機重複的訊息（含只差大小寫或空白的訊息）：數字不對。"),
-        Check(name="random_repeats_tuple", code="out = duplicate_report(tuple(texts))",
-              inputs={"texts": _repeated_texts(52, 60, 50)}, compare="equal",
-              message="輸入是 tuple 時數字不對。"),
-        Check(name="random_repeats_series",
-              code="import pandas as pd\nout = duplicate_report(pd.Series(texts, dtype=str))",
-              inputs={"texts": _repeated_texts(53, 80, 10)}, compare="equal",
-              message="輸入是 pandas Series 時數字不對。"),
-        Check(name="all_the_same", code="out = duplicate_report(texts)",
-              inputs={"texts": ["Sorry, I'll call later"] * 30}, compare="equal",
-              message="30 則完全相同的訊息：1 種文字、29 則重複、max_count 30。"),
-        Check(name="single_text", code="out = duplicate_report(texts)",
-              inputs={"texts": ["Ok lar..."]}, compare="equal",
-              message="只有一則訊息時：沒有重複，max_count 為 1。"),
+    _D: [
+        *twins(_D, "keys", {"inputs": {"texts": _repeated_texts(50, 20, 10)}}),
+        *twins(_D, "no_duplicates", {"inputs": {"texts": _distinct_texts(51, 40)}},
+               {"name": "single_text", "inputs": {"texts": ["Ok lar..."]}}),
+        *twins(_D, "first_occurrence_not_a_duplicate",
+               {"inputs": {"texts": _repeated_texts(52, 120, 30)}},
+               {"name": "all_the_same", "inputs": {"texts": ["Sorry, I'll call later"] * 30}}),
+        *twins(_D, "repeated_and_max_count", {"inputs": {"texts": _repeated_texts(53, 80, 20)}}),
+        *twins(_D, "exact_text_only",
+               {"inputs": {"texts": _repeated_texts(54, 60, 8, near=True)}}),
+        *twins(_D, "empty_input", {"name": "tuple", "inputs": {"texts": ()}}),
+        *twins(_D, "pandas_series", {
+            "code": "import numpy as np\nimport pandas as pd\n"
+                    "idx = np.random.default_rng(6).integers(0, 5, size=len(texts))\n"
+                    "r = duplicate_report(pd.Series(texts, index=idx, dtype=str))\n"
+                    "out = [r['n_total'], r['n_unique']]",
+            "inputs": {"texts": _repeated_texts(55, 50, 10)}}),
+        *twins(_D, "plain_python_int", {"inputs": {"texts": _repeated_texts(56, 30, 10)}}),
+        *twins(_D, "inputs_not_modified", {"inputs": {"texts": _repeated_texts(57, 20, 5)}}),
     ],
 }

@@ -1,9 +1,17 @@
-"""Hidden checks of Lab02 (將句子轉換成 token): seeded random strings and sequences, and
-real SMS messages. ``expected`` stays at its default, FROM_REFERENCE: the reference solution
-(equal to Keras' classic Tokenizer and keras.utils.pad_sequences, see
-tests/test_lab02_tokenize.py) gives the expected values."""
+"""Hidden checks of Lab02 (將句子轉換成 token): each re-tests one public rule (``retests``)
+on more inputs: seeded random strings, texts and sequences, and real SMS messages.
+``expected`` stays at its default, FROM_REFERENCE: the reference solution (equal to Keras'
+classic Tokenizer and keras.utils.pad_sequences, see tests/test_lab02_tokenize.py) gives the
+expected values.
+
+build_vocab and texts_to_sequences are re-tested on lower-case words joined by single
+spaces (random words, or the words of real messages), so a wrong tokenize costs only
+tokenize's points and the one integration check of each (see rnnlab/checks/lab02_tokenize.py).
+"""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -14,8 +22,11 @@ OTHER_WHITESPACE = ["\r", "\xa0", "\u3000", "\x0b", "\x0c", "\x85", "\u2028", "\
 UNICODE = list("İßΣσςÉéüÜ£’‘…–中文字😀ﬁǄ")
 CHARACTERS = (list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'")
               + list(FILTERS_LITERAL) + [" "] * 20 + OTHER_WHITESPACE + UNICODE)
-WORDS = ["free", "call", "now", "win", "txt", "u", "ok", "i'm", "£100", "2day", "oov", "unk",
-         "lol", "x", "go", "home", "prize", "claim", "mobile", "stop"]
+# other filters strings: none, a few, Keras' without £ $ ! ? (what Lab03 keeps as signals)
+OTHER_FILTERS = ["", ".,-!?", "".join(c for c in FILTERS_LITERAL if c not in "$!?")]
+# lower-case words (no digits, no apostrophes): every usual tokenize mistake splits them right
+WORDS = ["free", "call", "now", "win", "txt", "u", "ok", "im", "prize", "day", "oov", "unk",
+         "lol", "x", "go", "home", "claim", "mobile", "stop", "reply"]
 
 
 def random_strings(seed: int, n: int, max_len: int = 60) -> list[str]:
@@ -25,26 +36,20 @@ def random_strings(seed: int, n: int, max_len: int = 60) -> list[str]:
             for _ in range(n)]
 
 
-def random_messages(seed: int, n: int, max_words: int = 12) -> list[str]:
-    """n texts of words from a small pool (so counts tie often), in random case, joined
-    by spaces, punctuation and other whitespace."""
+def random_texts(seed: int, n: int, max_words: int = 12) -> list[str]:
+    """n texts of 1..max_words words from a small pool (so counts tie often), lower case,
+    joined by single spaces."""
     rng = np.random.default_rng(seed)
-    separators = [" ", " ", " ", "  ", ", ", "! ", ".", "\n", "\t", "?", "\xa0", "-"]
-    texts = []
-    for _ in range(n):
-        parts = []
-        for _ in range(rng.integers(0, max_words + 1)):
-            word = str(rng.choice(WORDS))
-            word = word.upper() if rng.random() < 0.2 else word
-            parts += [word, str(rng.choice(separators))]
-        texts.append("".join(parts))
-    return texts
+    return [" ".join(str(w) for w in rng.choice(WORDS, size=rng.integers(1, max_words + 1)))
+            for _ in range(n)]
 
 
-def random_vocab(seed: int, oov_token: str | None = "<OOV>") -> dict[str, int]:
-    """A vocabulary of the WORDS pool with shuffled indices 1..V (oov_token among them)."""
+def random_vocab(seed: int, oov_token: str | None = "<OOV>", size: int = 14) -> dict[str, int]:
+    """``size`` words of the pool (the others are unknown) with shuffled indices 1..V,
+    oov_token among them."""
     rng = np.random.default_rng(seed)
-    words = WORDS + ([oov_token] if oov_token is not None and oov_token not in WORDS else [])
+    words = [str(w) for w in rng.choice(WORDS, size=size, replace=False)]
+    words += [oov_token] if oov_token is not None else []
     indices = rng.permutation(len(words)) + 1
     return {w: int(i) for w, i in zip(words, indices)}
 
@@ -127,195 +132,175 @@ REAL_MESSAGES = [
 ]
 
 
+def words_only(text: str) -> str:
+    """The lower-case letter runs of ``text`` joined by single spaces (real words that every
+    usual tokenize mistake splits the same way)."""
+    return " ".join(re.findall("[a-z]+", text.lower()))
+
+
+REAL_WORDS = [words_only(t) for t in REAL_MESSAGES]
+
 # a fixed vocabulary of frequent training words and spam words, <OOV> at 1
 COMMON_WORDS = ["i", "to", "you", "the", "a", "u", "and", "in", "is", "me", "my", "for", "it",
-                "your", "of", "have", "that", "2", "call", "on", "are", "now", "so", "but",
-                "not", "i'm", "at", "or", "can", "get", "do", "will", "be", "just", "if",
-                "free", "txt", "text", "claim", "prize", "mobile", "stop", "ur", "4", "lt",
-                "gt"]
+                "your", "of", "have", "that", "call", "on", "are", "now", "so", "but", "not",
+                "at", "or", "can", "get", "do", "will", "be", "just", "if", "free", "txt",
+                "text", "claim", "prize", "mobile", "stop", "ur", "lt", "gt"]
 COMMON_VOCAB = {"<OOV>": 1} | {w: i for i, w in enumerate(COMMON_WORDS, start=2)}
 
-SORTED_VOCAB = "v = build_vocab({args}); out = dict(sorted(v.items(), key=lambda kv: kv[1]))"
+SORTED_VOCAB = "v = build_vocab({args})\nout = dict(sorted(v.items(), key=lambda kv: kv[1]))"
+RANKING = "v = build_vocab({args})\nout = [w for w, _ in sorted(v.items(), key=lambda kv: kv[1])]"
+PADDED = "import numpy as _np\nout = _np.asarray(pad_sequences({args})).tolist()"
+W = 0.5  # a hidden check weighs half a public one: new inputs, not new rules
 
 TOKENIZE = [
     Check(
         name="random_strings",
         code="out = [tokenize(s) for s in texts]",
         inputs={"texts": random_strings(1902, 300)},
-        message=("隨機字串（字母、數字、FILTERS、各種空白、unicode）的切法和 Keras 不同："
-                 "檢查 lower()、FILTERS 換成空白、split(' ')、丟掉空字串。"),
-        compare="equal",
+        message=("隨機字串（字母、數字、FILTERS、各種空白、unicode）切得和 Keras 不同："
+                 "檢查 lower()、filters 的字元換成空白、split(' ')、丟掉空字串。"),
+        compare="equal", weight=W, retests="punctuation_becomes_space",
     ),
     Check(
         name="real_messages",
         code="out = [tokenize(s) for s in texts]",
         inputs={"texts": REAL_MESSAGES},
-        message="真實簡訊的切法和 Keras 不同。",
-        compare="equal",
+        compare="equal", weight=W, retests="other_characters_kept",
+        message="真實簡訊切得和 Keras 不同：'、£、數字要留下，filters 的字元換成空白。",
+    ),
+    Check(
+        name="random_strings_other_filters",
+        code=("out = [[tokenize(s, filters=f, lower=low) for s in texts]\n"
+              "       for f in filters for low in (True, False)]"),
+        inputs={"texts": random_strings(1903, 60), "filters": OTHER_FILTERS},
+        compare="equal", weight=W, retests="custom_filters",
+        message=("用其他的 filters（''、'.,-!?'、不含 $ ! ? 的 FILTERS）或 lower=False 時"
+                 "切得不對：只換掉參數 filters 的字元，只有 lower 為 True 時才轉小寫。"),
     ),
     Check(
         name="unicode_lowercase",
         code='out = tokenize("İSTANBUL Straße ΣΟΦΙΑ Ǆ ﬁne ÜBER")',
-        message="unicode 的小寫要用 str.lower()（不是 casefold()，也不是只處理 A–Z）。",
-        compare="equal",
+        compare="equal", weight=W, retests="lowercase",
     ),
     Check(
         name="other_whitespace_kept",
         code="out = tokenize(text)",
         inputs={"text": "a" + "b".join(OTHER_WHITESPACE) + "c d\te\nf"},
-        message=("只有 ' '（以及被換成空白的 '\\t'、'\\n'）會切開 token；"
-                 "其他空白類字元要留在 token 裡（Keras 的 split=' '）。"),
-        compare="equal",
+        compare="equal", weight=W, retests="split_on_space_only",
     ),
 ]
 
 BUILD_VOCAB = [
     Check(
-        name="random_messages",
-        code="out = [dict(sorted(build_vocab(texts, oov_token=o).items(), key=lambda kv: kv[1]))"
-             " for o in (None, '<OOV>', '[UNK]')]",
-        inputs={"texts": random_messages(1903, 60)},
-        message=("隨機句子的詞彙表和 Keras 不同：檢查依總次數排序、同次數依第一次出現的順序、"
-                 "OOV 在 1。"),
-        compare="equal",
+        name="random_texts",
+        code=("out = [[w for w, _ in sorted(build_vocab(texts, oov_token=o).items(),\n"
+              "                              key=lambda kv: kv[1])]\n"
+              "       for o in (None, '<OOV>', '[UNK]')]"),
+        inputs={"texts": random_texts(1904, 60)},
+        compare="equal", weight=W, retests="most_frequent_first",
+        message=("隨機句子的詞彙表順序不對：oov_token 第一，其他的字依總次數由多到少，"
+                 "同次數依第一次出現的順序。"),
     ),
     Check(
-        name="real_messages",
+        name="real_words_ranking",
+        code=RANKING.format(args="texts, oov_token=None"),
+        inputs={"texts": REAL_WORDS},
+        compare="equal", weight=W, retests="ties_in_first_appearance_order",
+    ),
+    Check(
+        name="real_words_indices",
         code=SORTED_VOCAB.format(args="texts"),
-        inputs={"texts": REAL_MESSAGES},
-        message="真實簡訊的詞彙表和 Keras 不同（也可能是 tokenize 的錯誤）。",
-        compare="equal",
-    ),
-    Check(
-        name="no_texts",
-        code="out = [build_vocab([], oov_token=None), build_vocab([])]",
-        message="沒有句子時，詞彙表是空的 {}（有 oov_token 時只有 {oov_token: 1}）。",
-        compare="equal",
-    ),
-    Check(
-        name="oov_token_also_a_word",
-        code=SORTED_VOCAB.format(args='["oov a oov", "b", "a oov"], oov_token="oov"'),
-        message=("oov_token 也是句子中的字時要和 Keras 一樣：它先拿 1，再依次數排進去時被後面的 "
-                 "index 蓋掉（dict 留下後面的值），index 1 就空著不用。"),
-        compare="equal",
+        inputs={"texts": REAL_WORDS},
+        compare="equal", weight=W, retests="oov_token_at_1",
     ),
     Check(
         name="real_texts_not_modified",
         code="build_vocab(texts)\nout = texts",
         inputs={"texts": REAL_MESSAGES[:10]},
         expected=REAL_MESSAGES[:10],
-        message="build_vocab 不可以修改傳進來的 texts。",
-        compare="equal",
+        compare="equal", weight=W, retests="inputs_not_modified",
     ),
 ]
 
 TEXTS_TO_SEQUENCES = [
     Check(
-        name="random_messages",
+        name="random_texts",
         code=("out = [texts_to_sequences(texts, vocab, num_words=n)"
               " for n in (None, 1, 2, 5, 12, 30)]"),
-        inputs={"texts": random_messages(1904, 40), "vocab": random_vocab(1905)},
-        message=("隨機句子的 id 序列和 Keras 不同：檢查 num_words（只保留 index < num_words）"
-                 "與 OOV（查 vocab[oov_token]）。"),
-        compare="equal",
+        inputs={"texts": random_texts(1905, 40), "vocab": random_vocab(1906)},
+        compare="equal", weight=W, retests="rare_words_become_oov",
+        message=("隨機句子的 id 序列不對：沒看過的字與 index >= num_words 的字"
+                 "都要換成 vocab[oov_token]。"),
     ),
     Check(
-        name="random_messages_without_oov",
+        name="random_texts_without_oov",
         code=("out = [texts_to_sequences(texts, vocab, num_words=n, oov_token=None)"
               " for n in (None, 3, 10)]"),
-        inputs={"texts": random_messages(1906, 40), "vocab": random_vocab(1907, None)},
+        inputs={"texts": random_texts(1907, 40), "vocab": random_vocab(1908, None)},
+        compare="equal", weight=W, retests="num_words_keeps_smaller_indices",
         message="沒有 OOV 時，沒看過的字與 index >= num_words 的字都要丟掉。",
-        compare="equal",
     ),
     Check(
-        name="oov_token_not_in_vocab",
-        code='out = texts_to_sequences(["call mom now"], vocab, oov_token="<OOV>")',
-        inputs={"vocab": {"call": 1, "now": 2}},
-        message="oov_token 不在 vocab 裡時，沒看過的字要丟掉（不能補 None 或 1）。",
-        compare="equal",
-    ),
-    Check(
-        name="num_words_zero_means_no_limit",
-        code='out = texts_to_sequences(["win call free now"], vocab, num_words=0)',
-        inputs={"vocab": {"<OOV>": 1, "call": 2, "free": 3, "now": 4, "win": 5}},
-        message="和 Keras 一樣，num_words=0 等於不限制（Keras 寫的是 if num_words and ...）。",
-        compare="equal",
-    ),
-    Check(
-        name="real_messages",
+        name="real_words",
         code="out = [texts_to_sequences(texts, vocab, num_words=n) for n in (None, 20)]",
-        inputs={"texts": REAL_MESSAGES, "vocab": COMMON_VOCAB},
-        message="真實簡訊的 id 序列和 Keras 不同（也可能是 tokenize 的錯誤）。",
-        compare="equal",
-    ),
-    Check(
-        name="empty_inputs",
-        code='out = [texts_to_sequences([], vocab), texts_to_sequences(["", "?!"], vocab)]',
-        inputs={"vocab": COMMON_VOCAB},
-        message="沒有句子時回傳 []；沒有 token 的句子變成空的 list []。",
-        compare="equal",
+        inputs={"texts": REAL_WORDS, "vocab": COMMON_VOCAB},
+        compare="equal", weight=W, retests="unknown_word_to_oov",
     ),
     Check(
         name="real_texts_and_vocab_not_modified",
-        code=("texts_to_sequences(texts, vocab, num_words=10)\n"
-              "out = [texts, vocab]"),
+        code="texts_to_sequences(texts, vocab, num_words=10)\nout = [texts, vocab]",
         inputs={"texts": REAL_MESSAGES[:10], "vocab": COMMON_VOCAB},
         expected=[REAL_MESSAGES[:10], COMMON_VOCAB],
-        message="texts_to_sequences 不可以修改傳進來的 texts 或 vocab。",
-        compare="equal",
+        compare="equal", weight=W, retests="inputs_not_modified",
     ),
 ]
 
 PAD_SEQUENCES = [
     Check(
         name="random_all_options",
-        code=("out = [pad_sequences(seqs, maxlen=m, padding=p, truncating=t, value=v)\n"
+        code=("import numpy as _np\n"
+              "out = [_np.asarray(pad_sequences(seqs, maxlen=m, padding=p, truncating=t,\n"
+              "                                 value=v)).tolist()\n"
               "       for m in (None, 1, 4, 9, 20) for p in ('pre', 'post')\n"
               "       for t in ('pre', 'post') for v in (0, -1)]"),
-        inputs={"seqs": random_sequences(1908, 25)},
-        message=("隨機序列在某種 maxlen / padding / truncating / value 的組合下和 Keras 不同"
-                 "（結果應為 int32 陣列）。"),
-        compare="equal",
-    ),
-    Check(
-        name="array_and_tuple_sequences",
-        code=("import numpy as np\n"
-              "seqs = [np.array(a), tuple(b), np.array([], dtype=int)]\n"
-              "out = [pad_sequences(seqs), pad_sequences(seqs, maxlen=3, padding='post')]"),
-        inputs={"a": [4, 5, 6, 7], "b": [8, 9]},
-        message="sequences 裡的序列也可能是 numpy 陣列或 tuple（包含空的）。",
-        compare="equal",
-    ),
-    Check(
-        name="no_sequences",
-        code=("import numpy as np\n"
-              "x = np.asarray(pad_sequences([], maxlen=4))\nout = [x.shape, str(x.dtype)]"),
-        message="沒有序列但有 maxlen 時，應回傳 shape (0, maxlen) 的 int32 陣列。",
-        compare="equal",
-    ),
-    Check(
-        name="all_sequences_empty",
-        code="out = pad_sequences([[], []])",
-        message="所有序列都是空的且 maxlen=None 時，最長長度是 0：shape (2, 0)。",
-        compare="equal",
+        inputs={"seqs": random_sequences(1909, 25)},
+        compare="equal", weight=W, retests="padding_and_truncating_independent",
+        message=("隨機序列在某種 maxlen / padding / truncating / value 的組合下不對："
+                 "padding 決定補哪一邊，truncating 決定截哪一邊，兩者獨立。"),
     ),
     Check(
         name="long_batch",
-        code="out = pad_sequences(seqs, maxlen=30)",
-        inputs={"seqs": random_sequences(1909, 40, max_len=60)},
-        message="較長的 batch（maxlen=30，有的需要截斷、有的需要補）和 Keras 不同。",
-        compare="equal",
+        code=PADDED.format(args="seqs, maxlen=30"),
+        inputs={"seqs": random_sequences(1910, 40, max_len=60)},
+        compare="equal", weight=W, retests="truncating_pre_by_default",
+    ),
+    Check(
+        name="random_dtype",
+        code=("import numpy as _np\n"
+              "out = [str(_np.asarray(pad_sequences(seqs, maxlen=m, value=v)).dtype)\n"
+              "       for m in (None, 3) for v in (0, -1)]"),
+        inputs={"seqs": random_sequences(1911, 5)},
+        compare="equal", weight=W, retests="dtype_int32",
+    ),
+    Check(
+        name="random_arrays_and_tuples",
+        code=("import numpy as _np\n"
+              "seqs = [_np.array(s, dtype=_np.int64) if i % 2 else tuple(s)\n"
+              "        for i, s in enumerate(lists)]\n"
+              "out = [_np.asarray(pad_sequences(seqs, maxlen=m, padding=p)).tolist()\n"
+              "       for m in (None, 5) for p in ('pre', 'post')]"),
+        inputs={"lists": random_sequences(1912, 12)},
+        compare="equal", weight=W, retests="tuples_and_arrays_accepted",
     ),
     Check(
         name="arrays_not_modified",
-        code=("import numpy as np\n"
-              "seqs = [np.array([1, 2, 3, 4]), np.array([5]), [6, 7, 8]]\n"
+        code=("import numpy as _np\n"
+              "seqs = [_np.array([1, 2, 3, 4]), _np.array([5]), [6, 7, 8]]\n"
               "pad_sequences(seqs, maxlen=2, padding='post', value=-1)\n"
               "pad_sequences(seqs, maxlen=6)\n"
-              "out = [np.asarray(s).tolist() for s in seqs]"),
+              "out = [_np.asarray(s).tolist() for s in seqs]"),
         expected=[[1, 2, 3, 4], [5], [6, 7, 8]],
-        message="pad_sequences 不可以修改傳進來的 sequences（包括 numpy 陣列）。",
-        compare="equal",
+        compare="equal", weight=W, retests="inputs_not_modified",
     ),
 ]
 

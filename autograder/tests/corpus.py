@@ -5,8 +5,8 @@ release (the stub), so an assignment is covered as soon as ``solutions/<id>/`` a
 ``notebooks/<id>/`` exist. The hostile ones attack the first answer cell (or the first
 function it defines) of a solution; their score must equal that of the honest
 "oracle" case that simply leaves the same cell or function unimplemented
-(``same:stub_first_cell`` / ``same:stub_first_function``). Hand-written wrong answers,
-with the diagnostic message they must get, are in :data:`HANDWRITTEN`.
+(``same:stub_first_cell`` / ``same:stub_first_function``). Hand-written right and wrong
+answers of each assignment, with the points they must get, are in ``cases/<id>.py``.
 """
 
 from __future__ import annotations
@@ -213,6 +213,61 @@ for _fd in range(3, 12):  # the worker's protocol pipe is one of these
 '''
 
 
+def remount_and_plant(env: Env) -> str:
+    """Root's first move in a careless sandbox: make the read-only binds writable (directly,
+    or from a new user namespace) and drop a .pth file that every later Python process of
+    the venv would run, the grader's included."""
+    return f'''import ctypes as _ct, os as _os, site as _site, sys as _sys
+_libc = _ct.CDLL(None, use_errno=True)
+_MS_REMOUNT, _MS_BIND = 32, 4096
+_rnnlab = _os.path.dirname(__import__("rnnlab").__file__)
+_targets = [*_site.getsitepackages(), _rnnlab, _sys.base_prefix, "/usr"]
+with open("/proc/self/mountinfo") as _f:  # every mount point, whatever the binds are
+    _targets += [_line.split()[4] for _line in _f]
+for _p in _targets:
+    _libc.mount(None, _p.encode(), None, _MS_REMOUNT | _MS_BIND, None)
+if _libc.unshare(0x10000000 | 0x00020000) == 0:  # CLONE_NEWUSER | CLONE_NEWNS
+    for _p in _targets:
+        _libc.mount(None, _p.encode(), None, _MS_REMOUNT | _MS_BIND, None)
+_planted = []
+for _p in _site.getsitepackages():
+    try:
+        with open(_os.path.join(_p, "zz_pwned_{env.marker}.pth"), "w") as _f:
+            _f.write("import os\\n")
+        _planted.append(_p)
+    except OSError:
+        pass
+try:
+    with open(_os.path.join(_rnnlab, "pwned_{env.marker}.py"), "w") as _f:
+        _f.write("x = 1\\n")
+    _planted.append("rnnlab")
+except OSError:
+    pass
+if _planted:
+    raise RuntimeError("PLANTED " + " ".join(_planted))
+'''
+
+
+OPEN_BY_HANDLE = '''import ctypes as _ct, os as _os
+_libc = _ct.CDLL(None, use_errno=True)
+
+
+class _Handle(_ct.Structure):
+    _fields_ = [("handle_bytes", _ct.c_uint), ("handle_type", _ct.c_int),
+                ("f_handle", _ct.c_ubyte * 128)]
+
+
+_h = _Handle(handle_bytes=128)
+_mount_id = _ct.c_int()
+_path = _os.path.join(_os.path.dirname(__import__("rnnlab").__file__), "__init__.py")
+if _libc.name_to_handle_at(-100, _path.encode(), _ct.byref(_h), _ct.byref(_mount_id), 0) == 0:
+    _mount = _os.open(_os.path.dirname(_path), _os.O_RDONLY)  # a file of the same filesystem
+    _fd = _libc.open_by_handle_at(_mount, _ct.byref(_h), _os.O_RDONLY)
+    if _fd >= 0:  # a handle opens a file whatever the mount namespace hides
+        raise RuntimeError("OPENED BY HANDLE: CAP_DAC_READ_SEARCH inside the sandbox")
+'''
+
+
 def read_secrets(paths: list[str]) -> str:
     return f'''_stolen = []
 for _p in {paths!r}:
@@ -373,6 +428,12 @@ def generic_cases(assignment: str, env: Env, solution: Path | None = None,
           "overwrites/deletes host files, the report, writes to ../"),
         C("network", cell(network(env) + sol_first), Expect(score="full", needs="bwrap"),
           "connects to the host's localhost and the internet"),
+        C("remount_and_plant", cell(remount_and_plant(env) + sol_first),
+          Expect(score="full", needs="bwrap"),
+          "remounts the read-only binds writable (also from a new user namespace) and "
+          "plants a .pth file in site-packages"),
+        C("open_by_handle", cell(OPEN_BY_HANDLE + sol_first), Expect(score="full", needs="bwrap"),
+          "open_by_handle_at: reads files past the mount namespace with CAP_DAC_READ_SEARCH"),
         C("forged_replies", cell(FORGED_REPLIES + sol_first),
           Expect(score="at_most:stub_first_cell"),
           "writes fake 'passed' replies for every request id into the protocol pipe"),
@@ -394,141 +455,7 @@ def generic_cases(assignment: str, env: Env, solution: Path | None = None,
                                       + ALWAYS_EQUAL.format(f=f)})),
           zero, "patches numpy.allclose/testing and rnnlab.checking, on the stub"),
     ]
-    return cases + [
-        Case(name, dump(with_sources(sol, sources)), expect, about)
-        for name, sources, expect, about in HANDWRITTEN.get(assignment, [])
-    ]
-
-
-# ---------------------------------------------------------------- hand-written wrong answers
-CELL_NO_BIAS = '''import numpy as np
-
-
-def rnn_cell_forward(x_t, h_prev, Wx, Wh, b):
-    h_next = np.tanh(x_t @ Wx + h_prev @ Wh)  # forgot the bias
-    return h_next, (x_t, h_prev, Wx, Wh, b, h_next)
-'''
-CELL_NO_TANH = '''import numpy as np
-
-
-def rnn_cell_forward(x_t, h_prev, Wx, Wh, b):
-    h_next = x_t @ Wx + h_prev @ Wh + b  # forgot tanh
-    return h_next, (x_t, h_prev, Wx, Wh, b, h_next)
-'''
-LABELS_UNSORTED = '''def label_counts(labels):
-    counts = {}
-    for label in labels:
-        counts[label] = counts.get(label, 0) + 1
-    return counts  # not sorted by frequency
-'''
-FILTERS_LINE = "FILTERS = '!\"#$%&()*+,-./:;<=>?@[\\\\]^_`{|}~\\t\\n'\n\n\n"
-TOKENIZE_NOT_LOWER = FILTERS_LINE + '''def tokenize(text):
-    table = str.maketrans({ch: " " for ch in FILTERS})
-    return [word for word in text.translate(table).split(" ") if word]  # forgot lower()
-'''
-TOKENIZE_KEEPS_PUNCTUATION = FILTERS_LINE + '''def tokenize(text):
-    return [word for word in text.lower().split(" ") if word]  # FILTERS never used
-'''
-VOCAB_TIES_ALPHABETICAL = '''def build_vocab(texts, oov_token="<OOV>"):
-    counts = {}
-    for text in texts:
-        for word in tokenize(text):
-            counts[word] = counts.get(word, 0) + 1
-    ranked = sorted(counts, key=lambda w: (-counts[w], w))  # ties alphabetical
-    words = ranked if oov_token is None else [oov_token] + ranked
-    return {word: index for index, word in enumerate(words, start=1)}
-'''
-VOCAB_FROM_ZERO = '''def build_vocab(texts, oov_token="<OOV>"):
-    counts = {}
-    for text in texts:
-        for word in tokenize(text):
-            counts[word] = counts.get(word, 0) + 1
-    ranked = sorted(counts, key=counts.get, reverse=True)
-    words = ranked if oov_token is None else [oov_token] + ranked
-    return {word: index for index, word in enumerate(words)}  # starts at 0
-'''
-PAD_WRONG_SIDE = '''import numpy as np
-
-
-def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0):
-    if maxlen is None:
-        maxlen = max(len(seq) for seq in sequences)
-    out = np.full((len(sequences), maxlen), value, dtype=np.int32)
-    for row, seq in enumerate(sequences):
-        kept = list(seq)[-maxlen:] if truncating == "pre" else list(seq)[:maxlen]
-        if not kept:
-            continue
-        if padding == "post":  # sides swapped
-            out[row, maxlen - len(kept):] = kept
-        else:
-            out[row, :len(kept)] = kept
-    return out
-'''
-PAD_FLOAT = PAD_WRONG_SIDE.replace("dtype=np.int32", "dtype=float").replace(
-    "if padding == \"post\":  # sides swapped", "if padding == \"pre\":")
-POOL_WITH_PADDING = '''def masked_mean_pool(hs, mask):
-    return hs.mean(axis=1)  # padding steps counted
-'''
-POOL_MODIFIES_INPUT = '''def masked_mean_pool(hs, mask):
-    hs *= mask[:, :, None]  # zeroes padding in the caller's array
-    return hs.sum(axis=1) / mask.sum(axis=1, keepdims=True)
-'''
-
-# assignment -> [(case, {answer grade_id: source}, Expect, about)]
-HANDWRITTEN: dict[str, list[tuple[str, dict[str, str], Expect, str]]] = {
-    "ch19_1_rnn_types": [
-        ("cell_without_bias", {"rnn_cell_forward": CELL_NO_BIAS},
-         Expect(failed=("test_rnn_cell_forward",), score="partial",
-                test_message=(("test_rnn_cell_forward", "bias"),)), "h = tanh(xWx + hWh)"),
-        ("cell_without_tanh", {"rnn_cell_forward": CELL_NO_TANH},
-         Expect(failed=("test_rnn_cell_forward",), score="partial",
-                test_message=(("test_rnn_cell_forward", "np.tanh"),)), "h = xWx + hWh + b"),
-    ],
-    "lab02_tokenize": [
-        ("tokenize_not_lowercased", {"tokenize": TOKENIZE_NOT_LOWER},
-         Expect(failed=("test_tokenize",), score="partial",
-                test_message=(("test_tokenize", "沒有轉成小寫"),)), "forgot text.lower()"),
-        ("tokenize_keeps_punctuation", {"tokenize": TOKENIZE_KEEPS_PUNCTUATION},
-         Expect(failed=("test_tokenize",), score="partial",
-                test_message=(("test_tokenize", "標點沒有處理好"),)), "FILTERS unused"),
-        ("vocab_ties_alphabetical", {"build_vocab": VOCAB_TIES_ALPHABETICAL},
-         Expect(failed=("test_build_vocab",), passed=("test_tokenize", "test_pad_sequences"),
-                score="partial",
-                test_message=(("test_build_vocab", "次數相同時順序錯了"),)),
-         "ties sorted alphabetically"),
-        ("vocab_from_zero", {"build_vocab": VOCAB_FROM_ZERO},
-         Expect(failed=("test_build_vocab",), passed=("test_tokenize", "test_pad_sequences"),
-                score="partial", test_message=(("test_build_vocab", "index 從 1 開始"),)),
-         "indices start at 0"),
-        ("pad_wrong_side", {"pad_sequences": PAD_WRONG_SIDE},
-         Expect(failed=("test_pad_sequences",), score=8,
-                test_message=(("test_pad_sequences", "padding 補錯邊"),)), "pre/post swapped"),
-        ("pad_float_dtype", {"pad_sequences": PAD_FLOAT},
-         Expect(failed=("test_pad_sequences",), score=8,
-                test_message=(("test_pad_sequences", "dtype 要是整數"),)), "float padding"),
-    ],
-    "lab03_rnn_spam": [
-        ("cell_without_bias", {"rnn_cell_forward": CELL_NO_BIAS},
-         Expect(failed=("test_rnn_cell_forward",), passed=("test_masked_mean_pool",), score=5,
-                test_message=(("test_rnn_cell_forward", "bias 項 b 可能漏加了"),)),
-         "h = tanh(xWx + hWh)"),
-        ("cell_without_tanh", {"rnn_cell_forward": CELL_NO_TANH},
-         Expect(failed=("test_rnn_cell_forward",), score=5,
-                test_message=(("test_rnn_cell_forward", "np.tanh"),)), "h = xWx + hWh + b"),
-        ("pool_counts_padding", {"masked_mean_pool": POOL_WITH_PADDING},
-         Expect(failed=("test_masked_mean_pool",), passed=("test_rnn_cell_forward",), score=10,
-                test_message=(("test_masked_mean_pool", "被算進平均了"),)), "plain mean"),
-        ("pool_modifies_input", {"masked_mean_pool": POOL_MODIFIES_INPUT},
-         Expect(failed=("test_masked_mean_pool",), score=10,
-                test_message=(("test_masked_mean_pool", "修改了輸入"),)), "hs *= mask"),
-    ],
-    "lab01_explore_data": [
-        ("labels_unsorted", {"label_counts": LABELS_UNSORTED},
-         Expect(failed=("test_label_counts",), score="partial",
-                test_message=(("test_label_counts", "次數多的 label 要排在前面"),)),
-         "counts right, most frequent not first"),
-    ],
-}
+    return cases
 
 
 def available() -> list[str]:

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from autograder import harness, reference
-from autograder.sandbox import Limits, detect_isolation
+from autograder.sandbox import Limits, SandboxError, detect_isolation
 from autograder.submissions import Submission
-from autograder.tests import corpus
+from autograder.tests import corpus, sandbox_missing
 
 pytestmark = pytest.mark.slow
 LIMITS = Limits(timeout=40, memory_mb=1024, check_time=2.0)
@@ -59,7 +59,7 @@ class Graded:
                 subs.append(Submission(name, path))
         self.report = harness.grade_batch(assignment, subs, LIMITS, jobs=2,
                                           isolation=isolation)
-        self.results = {r["student"]: r for r in self.report.results}
+        self.results = {r.student: r.to_json() for r in self.report.results}
         harness.write_json(self.report, self.env.report)
         self.listener.close()
 
@@ -75,7 +75,10 @@ def hidden_module(assignment: str) -> str:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    isolation = detect_isolation(protect=(Path(reference.SOLUTIONS),))
+    try:
+        isolation = detect_isolation(protect=(Path(reference.SOLUTIONS),))
+    except SandboxError as exc:
+        sandbox_missing(str(exc))
 
     def get(assignment: str) -> Graded:
         if assignment not in _GRADED:
@@ -129,7 +132,7 @@ def test_hostile_cases_leave_no_trace(graded, assignment):
     g = graded(assignment)
     report = g.env.report.read_text(encoding="utf-8")
     assert json.loads(report)["assignment"] == assignment  # ours, not overwritten
-    for leak in ("LEAKED", "NETWORK REACHABLE", "pwned"):
+    for leak in ("LEAKED", "NETWORK REACHABLE", "pwned", "PLANTED", "OPENED BY HANDLE"):
         assert leak not in report
     # read_secrets earned full marks, so none of its reads succeeded (a read raises
     # "LEAKED ..."); and the first long line of each file it tried is not in the report
@@ -138,6 +141,13 @@ def test_hostile_cases_leave_no_trace(graded, assignment):
         first = next(line.strip() for line in lines if len(line.strip()) > 30)
         assert first not in report, path
     if g.isolation.kind == "bwrap":
+        import site
+
+        import rnnlab
+
+        planted = [Path(p) / f"zz_pwned_{g.env.marker}.pth" for p in site.getsitepackages()]
+        planted.append(Path(rnnlab.__file__).parent / f"pwned_{g.env.marker}.py")
+        assert not [p for p in planted if p.exists()], "a file was planted on the host"
         assert g.env.canary.read_text() == "canary"
         for folder in (g.env.root, g.env.root.parent, Path(tempfile.gettempdir()), Path("/")):
             assert not list(folder.glob(f"escape-{g.env.marker}*")), folder

@@ -1,0 +1,298 @@
+"""19-2 (BPTT): correct-but-different implementations and one-mistake submissions.
+
+The mistakes in ``rnn_cell_backward`` come with a student-style ``rnn_backward`` that calls
+it (``CELL_CALLING_BACKWARD``, cs231n style), so they also show what the sequence tests
+charge for a wrong callee: only their integration check, with "先修好 rnn_cell_backward".
+"""
+
+from __future__ import annotations
+
+from autograder.tests.cases import Mistake
+
+# ---------------------------------------------------------------- forward passes
+FORWARD_LIST_CACHE = '''import numpy as np
+
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    """cs231n style: a list of per-step caches made by rnn_cell_forward."""
+    N, T, _ = x.shape
+    h = np.zeros((N, T, h0.shape[1]))
+    caches = []
+    h_prev = h0
+    for t in range(T):
+        h_prev, cache_t = rnn_cell_forward(x[:, t, :], h_prev, Wx, Wh, b)
+        h[:, t, :] = h_prev
+        caches.append(cache_t)
+    return h, caches
+'''
+
+CELL_FORWARD_DICT = '''import numpy as np
+
+
+def rnn_cell_forward(x_t, h_prev, Wx, Wh, b):
+    a = np.dot(x_t, Wx) + np.dot(h_prev, Wh) + b
+    h_next = np.tanh(a)
+    cache = {"x": x_t, "h_prev": h_prev, "Wx": Wx, "Wh": Wh, "a": a}
+    return h_next, cache
+'''
+
+CELL_BACKWARD_DICT = '''import numpy as np
+
+
+def rnn_cell_backward(dh_next, cache):
+    """Recomputes tanh from the pre-activation kept in a dict cache."""
+    da = dh_next * (1.0 - np.tanh(cache["a"]) ** 2)
+    dx_t = np.dot(da, cache["Wx"].T)
+    dh_prev = np.dot(da, cache["Wh"].T)
+    dWx = np.dot(cache["x"].T, da)
+    dWh = np.dot(cache["h_prev"].T, da)
+    db = np.sum(da, axis=0)
+    return dx_t, dh_prev, dWx, dWh, db
+'''
+
+FORWARD_DICT = '''import numpy as np
+
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    hs, caches, h_prev = [], [], h0
+    for t in range(x.shape[1]):
+        h_prev, c = rnn_cell_forward(x[:, t], h_prev, Wx, Wh, b)
+        hs.append(h_prev)
+        caches.append(c)
+    return np.stack(hs, axis=1), {"steps": caches, "h0": h0}
+'''
+
+BACKWARD_DICT = '''import numpy as np
+
+
+def rnn_backward(dh, cache, truncate=None):
+    """Per origin for every k (full BPTT is k = T), on a dict of per-step caches."""
+    steps = cache["steps"]
+    N, T, H = dh.shape
+    k = T if truncate is None else min(truncate, T)
+    grads = [np.zeros((N, T, steps[0]["x"].shape[1])), np.zeros((N, H)),
+             np.zeros_like(steps[0]["Wx"]), np.zeros_like(steps[0]["Wh"]), np.zeros(H)]
+    for t in range(T):
+        g = dh[:, t]
+        for s in range(t, max(t - k, 0) - 1, -1):
+            dx_s, g, dWx, dWh, db = rnn_cell_backward(g, steps[s])
+            grads[0][:, s] += dx_s
+            grads[2] += dWx
+            grads[3] += dWh
+            grads[4] += db
+        if t < k:
+            grads[1] += g
+    return tuple(grads)
+'''
+
+# ---------------------------------------------------------------- backward passes
+CELL_BACKWARD_LOOPS = '''import numpy as np
+
+
+def rnn_cell_backward(dh_next, cache):
+    """Explicit loops over the batch and einsum, cache as a list."""
+    x_t, h_prev, Wx, Wh, b, h_next = cache
+    da = dh_next * (1 - h_next * h_next)
+    dx_t = np.einsum("nh,dh->nd", da, Wx)
+    dh_prev = np.einsum("nh,kh->nk", da, Wh)
+    dWx = np.zeros_like(Wx)
+    dWh = np.zeros_like(Wh)
+    db = np.zeros_like(b)
+    for n in range(da.shape[0]):
+        dWx += np.outer(x_t[n], da[n])
+        dWh += np.outer(h_prev[n], da[n])
+        db += da[n]
+    return dx_t, dh_prev, dWx, dWh, db
+'''
+
+CELL_CALLING_BACKWARD = '''import numpy as np
+
+
+def rnn_backward(dh, cache, truncate=None):
+    """cs231n style: rnn_cell_backward on the cell cache of each step; truncated BPTT
+    walks back from each origin t through at most k steps."""
+    x, h0, Wx, Wh, b, h = cache
+    N, T, D = x.shape
+    H = h0.shape[1]
+    dx = np.zeros((N, T, D))
+    dh0 = np.zeros((N, H))
+    dWx = np.zeros_like(Wx)
+    dWh = np.zeros_like(Wh)
+    db = np.zeros_like(b)
+
+    def cell_cache(t):
+        h_prev = h0 if t == 0 else h[:, t - 1]
+        return (x[:, t], h_prev, Wx, Wh, b, h[:, t])
+
+    if truncate is None or truncate >= T:
+        dh_prev = np.zeros((N, H))
+        for t in reversed(range(T)):
+            dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(
+                dh[:, t] + dh_prev, cell_cache(t))
+            dx[:, t] = dx_t
+            dWx += dWx_t
+            dWh += dWh_t
+            db += db_t
+        dh0 = dh_prev
+    else:
+        for t in range(T):
+            g = dh[:, t]
+            for s in range(t, max(t - truncate, 0) - 1, -1):
+                dx_s, g, dWx_s, dWh_s, db_s = rnn_cell_backward(g, cell_cache(s))
+                dx[:, s] += dx_s
+                dWx += dWx_s
+                dWh += dWh_s
+                db += db_s
+            if t < truncate:
+                dh0 += g
+    return dx, dh0, dWx, dWh, db
+'''
+
+BACKWARD_STACKED = '''import numpy as np
+
+
+def rnn_backward(dh, cache, truncate=None):
+    """Self-contained and vectorised over the in-flight origins (no call to the cell)."""
+    x, h0, Wx, Wh, b, h = cache
+    N, T, D = x.shape
+    k = T if truncate is None else min(truncate, T)
+    h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)
+    da = np.zeros_like(dh)
+    inflight = np.zeros((0,) + h0.shape)  # gradients at h_t, newest origin first
+    dh0 = np.zeros_like(h0)
+    for t in range(T - 1, -1, -1):
+        inflight = np.concatenate([dh[None, :, t], inflight])[:k + 1]
+        local = inflight * (1 - h[:, t] ** 2)
+        da[:, t] = local.sum(axis=0)
+        inflight = local[:k] @ Wh.T  # an origin that used its k steps stops here
+        if t == 0:
+            dh0 = inflight.sum(axis=0)
+    dx = da @ Wx.T
+    dWx = np.einsum("ntd,nth->dh", x, da)
+    dWh = np.einsum("ntk,nth->kh", h_prev, da)
+    db = da.sum(axis=(0, 1))
+    return dx, dh0, dWx, dWh, db
+'''
+
+CELL_BACKWARD_INPLACE = '''import numpy as np
+
+
+def rnn_cell_backward(dh_next, cache):
+    x_t, h_prev, Wx, Wh, b, h_next = cache
+    dh_next *= 1 - h_next**2  # in place: changes the caller's array
+    da = dh_next
+    return da @ Wx.T, da @ Wh.T, x_t.T @ da, h_prev.T @ da, da.sum(axis=0)
+'''
+
+CELL_BACKWARD_NO_TANH = '''import numpy as np
+
+
+def rnn_cell_backward(dh_next, cache):
+    x_t, h_prev, Wx, Wh, b, h_next = cache
+    da = dh_next  # the tanh derivative 1 - h_next**2 is missing
+    return da @ Wx.T, da @ Wh.T, x_t.T @ da, h_prev.T @ da, da.sum(axis=0)
+'''
+
+CELL_BACKWARD_NO_TRANSPOSE = '''import numpy as np
+
+
+def rnn_cell_backward(dh_next, cache):
+    x_t, h_prev, Wx, Wh, b, h_next = cache
+    da = dh_next * (1 - h_next**2)
+    dx_t = da @ Wx  # should be Wx.T
+    return dx_t, da @ Wh.T, x_t.T @ da, h_prev.T @ da, da.sum(axis=0)
+'''
+
+CELL_BACKWARD_NONE = '''import numpy as np
+
+
+def rnn_cell_backward(dh_next, cache):
+    x_t, h_prev, Wx, Wh, b, h_next = cache
+    da = dh_next * (1 - h_next**2)
+    dx_t, dh_prev = da @ Wx.T, da @ Wh.T
+    dWx, dWh, db = x_t.T @ da, h_prev.T @ da, da.sum(axis=0)
+    # forgot: return dx_t, dh_prev, dWx, dWh, db
+'''
+
+
+def _calling(body_full: str, body_window: str = "", dh0_rule: str = "t < truncate") -> str:
+    """CELL_CALLING_BACKWARD with its full-BPTT loop or its window loop replaced."""
+    src = CELL_CALLING_BACKWARD
+    if body_full:
+        src = src.replace(
+            "            dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(\n"
+            "                dh[:, t] + dh_prev, cell_cache(t))\n"
+            "            dx[:, t] = dx_t\n"
+            "            dWx += dWx_t\n"
+            "            dWh += dWh_t\n", body_full)
+    if body_window:
+        src = src.replace("            for s in range(t, max(t - truncate, 0) - 1, -1):\n",
+                          body_window)
+    return src.replace("            if t < truncate:\n", f"            if {dh0_rule}:\n")
+
+
+BACKWARD_DWH_OVERWRITTEN = _calling(
+    "            dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(\n"
+    "                dh[:, t] + dh_prev, cell_cache(t))\n"
+    "            dx[:, t] = dx_t\n"
+    "            dWx += dWx_t\n"
+    "            dWh = dWh_t  # overwritten: only the first time step's term is left\n")
+
+BACKWARD_NO_UPSTREAM = _calling(
+    "            upstream = dh[:, t] if t == T - 1 else 0  # many-to-one thinking\n"
+    "            dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(\n"
+    "                upstream + dh_prev, cell_cache(t))\n"
+    "            dx[:, t] = dx_t\n"
+    "            dWx += dWx_t\n"
+    "            dWh += dWh_t\n")
+
+BACKWARD_WINDOW_SHORT = _calling(
+    "", "            for s in range(t, max(t - truncate, -1), -1):  # k cells, not k + 1\n")
+
+BACKWARD_CACHE_POP = '''import numpy as np
+
+
+def rnn_backward(dh, cache, truncate=None):
+    """Pops the per-step caches of a list: the cache is used up after one call."""
+    N, T, H = dh.shape
+    x_t, _, Wx, Wh, _, _ = cache[0]
+    dx = np.zeros((N, T, x_t.shape[1]))
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
+    if truncate is None or truncate >= T:
+        dh_prev = np.zeros((N, H))
+        for t in reversed(range(T)):
+            step = cache.pop()
+            dx[:, t], dh_prev, gWx, gWh, gb = rnn_cell_backward(dh[:, t] + dh_prev, step)
+            dWx, dWh, db = dWx + gWx, dWh + gWh, db + gb
+        return dx, dh_prev, dWx, dWh, db
+    dh0 = np.zeros((N, H))
+    for t in range(T):
+        g = dh[:, t]
+        for s in range(t, max(t - truncate, 0) - 1, -1):
+            gx, g, gWx, gWh, gb = rnn_cell_backward(g, cache[s])
+            dx[:, s] += gx
+            dWx, dWh, db = dWx + gWx, dWh + gWh, db + gb
+        if t < truncate:
+            dh0 += g
+    return dx, dh0, dWx, dWh, db
+'''
+
+ALTERNATIVES = {
+    "rnn_cell_forward": [CELL_FORWARD_DICT.replace(
+        '"a": a}', '"a": a, "h_next": h_next}')],
+    "rnn_forward": [FORWARD_LIST_CACHE.replace(
+        "    return h, caches\n", "    return h, (x, h0, Wx, Wh, b, h)\n")],
+    "rnn_cell_backward": [CELL_BACKWARD_LOOPS],
+    "rnn_backward": [CELL_CALLING_BACKWARD, BACKWARD_STACKED],
+}
+
+# whole submissions with another cache format (forward and backward agree on it)
+CACHE_FORMATS = {
+    "dict_caches": {"rnn_cell_forward": CELL_FORWARD_DICT, "rnn_forward": FORWARD_DICT,
+                    "rnn_cell_backward": CELL_BACKWARD_DICT, "rnn_backward": BACKWARD_DICT},
+    "list_caches": {"rnn_forward": FORWARD_LIST_CACHE,
+                    "rnn_backward": BACKWARD_CACHE_POP.replace(
+                        "step = cache.pop()", "step = cache[t]")},
+}
+
+MISTAKES: list[Mistake] = []
