@@ -8,6 +8,7 @@
     new ID --title T           scaffold a new assignment (notebook, public and hidden checks)
     readme [--check]           regenerate (or check) README's tables from solutions/
     integrity                  submissions whose in-kernel results disagreed with the sandbox
+    gradescope ID [--out ZIP]  Gradescope's autograder zip for one assignment
 
 Exit status: 0 when the command ran (whatever the scores), 1 when a check found a problem,
 2 with a one-line reason for misuse (unknown assignment, missing path, bad option).
@@ -74,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     integrity = sub.add_parser("integrity", help="in-kernel results that disagreed with the "
                                                  "sandbox (nbgrader autograde)")
     integrity.add_argument("--log", metavar="FILE", default="reports/integrity.csv")
+
+    gradescope = sub.add_parser("gradescope", help="Gradescope's autograder zip")
+    gradescope.add_argument("id", metavar="ID")
+    gradescope.add_argument("--out", metavar="ZIP", help="default dist/gradescope/ID.zip")
+    gradescope.add_argument("--isolation", choices=("auto", "bwrap", "uid"), default="auto",
+                            help="auto: bubblewrap, or uid isolation where Gradescope's "
+                                 "container cannot create namespaces (default)")
     return parser
 
 
@@ -228,8 +236,21 @@ def cmd_integrity(args) -> int:
     return 0
 
 
+def cmd_gradescope(args) -> int:
+    from autograder.gradescope import build_bundle
+    from autograder.reference import REPO_ROOT
+
+    _ids([args.id])
+    out = Path(args.out or REPO_ROOT / "dist" / "gradescope" / f"{args.id}.zip")
+    build_bundle(args.id, out, args.isolation)
+    print(f"wrote {out} (upload it as the assignment's autograder; students submit "
+          f"{args.id}.ipynb)")
+    return 0
+
+
 COMMANDS = {"grade": cmd_grade, "release": cmd_release, "check": cmd_check, "pin": cmd_pin,
-            "new": cmd_new, "readme": cmd_readme, "integrity": cmd_integrity}
+            "new": cmd_new, "readme": cmd_readme, "integrity": cmd_integrity,
+            "gradescope": cmd_gradescope}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,6 @@ from typing import Any
 
 import nbformat
 
-from autograder import reference
 from autograder import worker as wire
 from autograder.results import SubmissionReport, TestReport
 from autograder.sandbox import (
@@ -46,7 +45,15 @@ from autograder.submissions import (
     answer_cells_of,
     read_answer_cells,
 )
-from rnnlab.checking import Check, CheckResult, ProbeError, grade_test, judge
+from rnnlab.checking import (
+    Check,
+    CheckResult,
+    ProbeError,
+    from_json,
+    grade_test,
+    judge,
+    to_json,
+)
 
 GRACE = 3.0  # seconds the parent waits beyond the child's own per-check alarm
 MAX_MESSAGE = 1000
@@ -93,6 +100,8 @@ class AssignmentSpec:
 
 def known_assignments() -> list[str]:
     """Assignments with a source notebook ``solutions/<id>/<id>.ipynb``."""
+    from autograder import reference
+
     root = Path(reference.SOLUTIONS)
     if not root.is_dir():
         return []
@@ -138,6 +147,42 @@ def _specs(kind: str, assignment: str, grade_id: str) -> list[CheckSpec]:
     return specs
 
 
+def spec_to_json(spec: AssignmentSpec) -> dict:
+    """Everything grading needs, as JSON data: answer cells, test cells and their points,
+    every check's probe, inputs, expected value, message and weight. No solution code: the
+    hidden checks' expected values are already computed (a Gradescope bundle ships this)."""
+    def check(c: CheckSpec) -> dict:
+        k = c.check
+        return {"kind": c.kind, "name": k.name, "code": k.code, "inputs": c.inputs,
+                "expected": to_json(c.expected), "message": c.message, "compare": k.compare,
+                "rtol": k.rtol, "atol": k.atol, "weight": k.weight}
+
+    return {"format": 1, "name": spec.name, "answer_ids": spec.answer_ids,
+            "tests": [{"grade_id": t.grade_id, "points": t.points, "requires": t.requires,
+                       "checks": [check(c) for c in t.checks]} for t in spec.tests],
+            "gates": {key: [check(c) for c in checks] for key, checks in spec.gates.items()}}
+
+
+def spec_from_json(data: dict, source: Path | None = None) -> AssignmentSpec:
+    """The inverse of :func:`spec_to_json`."""
+    if data.get("format") != 1:
+        raise SpecError(f"unknown grading spec format {data.get('format')!r}")
+
+    def check(d: dict) -> CheckSpec:
+        probe = Check(d["name"], d["code"], expected=None, message=d["message"],
+                      compare=d["compare"], rtol=d["rtol"], atol=d["atol"], weight=d["weight"])
+        return CheckSpec(d["kind"], probe, from_json(d["expected"]), d["inputs"], d["message"])
+
+    tests = [TestSpec(t["grade_id"], float(t["points"]), [check(c) for c in t["checks"]],
+                      list(t["requires"])) for t in data["tests"]]
+    spec = AssignmentSpec(data["name"], source or Path(f"{data['name']}.ipynb"),
+                          list(data["answer_ids"]), tests,
+                          {k: [check(c) for c in v] for k, v in data["gates"].items()})
+    spec.probes = [(f"{spec.name}:{t.grade_id}", c) for t in tests for c in t.checks]
+    spec.probes += [(key, c) for key, checks in spec.gates.items() for c in checks]
+    return spec
+
+
 @functools.cache
 def load_spec(name: str) -> AssignmentSpec:
     """:func:`load_assignment`, once per process (nbgrader grades one notebook at a time)."""
@@ -146,6 +191,7 @@ def load_spec(name: str) -> AssignmentSpec:
 
 def load_assignment(name: str) -> AssignmentSpec:
     """Read the source notebook of ``name`` and compute every check's expected value."""
+    from autograder import reference
     from rnnlab.checks import requirements
 
     path = reference.source_notebook(name)
@@ -420,7 +466,7 @@ def protected_paths(spec: AssignmentSpec, subs: Iterable[Submission]) -> tuple[P
         folder = Path(sub.path).resolve().parent
         folders.add(folder)
         folders.update(p for p in folder.parents if p.name == "submitted")
-    return (Path(reference.SOLUTIONS), spec.source, package, *sorted(folders))
+    return (package.parent / "solutions", spec.source, package, *sorted(folders))
 
 
 def grade_batch(assignment: str | AssignmentSpec, subs: list[Submission], limits: Limits,

@@ -101,7 +101,10 @@ class Limits:
 class Isolation:
     """How children are isolated on this machine (recorded in every report).
 
-    kind: ``"bwrap"``, or ``"none"`` (only when the instructor passed ``--unsandboxed``).
+    kind: ``"bwrap"``; ``"uid"`` (asked for explicitly, for containers that cannot create
+        namespaces, e.g. Gradescope's: no namespaces, student code runs as uid 65534 with
+        limits, so root-only files such as the grader's stay unreadable); or ``"none"`` (only
+        when the instructor passed ``--unsandboxed``).
     outside_uid: the host uid that the sandbox's uid 65534 maps to (the grader's own; it
         carries no capability on the host).
     binds: host folders visible (read-only) inside. hidden: protected paths inside those
@@ -120,6 +123,10 @@ class Isolation:
     def describe(self) -> dict:
         if self.kind == "none":
             return {"kind": "none", "pids_limit": self.pids_limit, "warnings": self.warnings}
+        if self.kind == "uid":
+            return {"kind": "uid", "uid": SANDBOX_UID, "capabilities": "none",
+                    "network": "not isolated", "pids_limit": self.pids_limit,
+                    "warnings": self.warnings}
         return {"kind": self.kind, "uid_inside": SANDBOX_UID, "uid_outside": self.outside_uid,
                 "capabilities": "none", "network": "none",
                 "user_namespaces_inside": "disabled" if self.disable_userns else "allowed",
@@ -130,6 +137,8 @@ class Isolation:
         """One line for logs and reports."""
         if self.kind == "none":
             return "none (unsandboxed)"
+        if self.kind == "uid":
+            return f"uid (runs as uid {SANDBOX_UID}, no namespaces, pids: {self.pids_limit})"
         return (f"bwrap (uid {SANDBOX_UID} inside, no capabilities, no network, "
                 f"read-only system, pids: {self.pids_limit})")
 
@@ -171,9 +180,11 @@ def system_binds() -> list[tuple[str, str]]:
 def default_protected() -> list[Path]:
     """What no sandbox may see whatever the caller adds: the course repository (its
     solutions, hidden checks and reports) and the ``autograder`` package itself."""
-    from autograder import reference
-
     package = Path(__file__).resolve().parent
+    try:
+        from autograder import reference
+    except ImportError:  # a Gradescope bundle grades without the course's sources
+        return [package.parent, package]
     return [reference.REPO_ROOT, reference.SOLUTIONS, package]
 
 
@@ -324,13 +335,21 @@ def detect_isolation(preference: str | None = None, protect: tuple[Path, ...] = 
     unsandboxed grading was not asked for.
     """
     preference = preference or os.environ.get("AUTOGRADER_ISOLATION", "auto")
-    if preference not in ("auto", "bwrap", "none"):
-        raise SandboxError(f"unknown isolation {preference!r} (auto, bwrap or none)")
+    if preference not in ("auto", "bwrap", "uid", "none"):
+        raise SandboxError(f"unknown isolation {preference!r} (auto, bwrap, uid or none)")
     if preference == "none":
         allow_unsandboxed = True
     iso = Isolation("none")
     problem = "unsandboxed grading was requested"
-    if preference != "none":
+    if preference == "uid":
+        if os.geteuid() != 0:
+            raise SandboxError("uid isolation needs root (it runs student code as uid "
+                               f"{SANDBOX_UID})")
+        iso = Isolation("uid", outside_uid=SANDBOX_UID)
+        iso.warnings.append(
+            f"uid isolation: no namespaces; student code runs as uid {SANDBOX_UID}: it cannot "
+            "read root-only files but reaches the network and world-readable files")
+    elif preference != "none":
         bwrap = shutil.which("bwrap")
         problem = "bubblewrap (bwrap) is not installed"
         if bwrap is not None:
@@ -340,7 +359,9 @@ def detect_isolation(preference: str | None = None, protect: tuple[Path, ...] = 
             problem = _try(candidate)
             if problem is None:
                 iso = candidate
-    if iso.kind == "none":
+    if iso.kind == "uid":
+        pass
+    elif iso.kind == "none":
         if not allow_unsandboxed:
             raise SandboxError(
                 f"the grading sandbox is unusable here ({problem}). Install bubblewrap "
@@ -354,7 +375,7 @@ def detect_isolation(preference: str | None = None, protect: tuple[Path, ...] = 
     if probe is not None:
         probe.remove()
         iso.pids_limit = "cgroup"
-    elif os.geteuid() != 0:
+    elif os.geteuid() != 0 or iso.kind == "uid":
         iso.pids_limit = "rlimit"
     else:
         iso.warnings.append("no pids cgroup available and running as root: a fork bomb is "
@@ -422,6 +443,15 @@ class PidsCgroup:
 
 
 # ---------------------------------------------------------------- the child
+def _drop_to(uid: int):
+    """Popen's preexec_fn for uid isolation: no supplementary groups, uid/gid ``uid``."""
+    def drop():
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    return drop
+
+
 def sandbox_python() -> str:
     """The venv's interpreter through its real folder (the binds are real paths), keeping
     the file name: a symlink whose location tells Python it is in a venv."""
@@ -452,6 +482,19 @@ class Child:
     def _command(self, info_fd: int | None) -> Command:
         if self.isolation.kind == "none":
             return Command([sys.executable, "-I", str(WORKER), self.limits.worker_args()])
+        if self.isolation.kind == "uid":
+            # the worker and rnnlab copied where uid 65534 can read them (the grader's own
+            # folders may be root-only: that is the point)
+            import rnnlab
+
+            folder = Path(self._tmp)
+            folder.chmod(0o755)
+            shutil.copy(WORKER, folder / "worker.py")
+            shutil.copytree(Path(rnnlab.__file__).parent, folder / "rnnlab",
+                            ignore=shutil.ignore_patterns("__pycache__"))
+            args = json.loads(self.limits.worker_args())
+            args["path"] = str(folder)
+            return Command([sys.executable, "-I", str(folder / "worker.py"), json.dumps(args)])
         return bwrap_command(
             self.isolation, [sandbox_python(), "-I", WORKER_IN_SANDBOX,
                              self.limits.worker_args()],
@@ -470,7 +513,8 @@ class Child:
             self.proc = subprocess.Popen(
                 cmd.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, env=dict(CHILD_ENV), cwd=self._tmp,
-                start_new_session=True, pass_fds=fds, close_fds=True)
+                start_new_session=True, pass_fds=fds, close_fds=True,
+                preexec_fn=_drop_to(SANDBOX_UID) if self.isolation.kind == "uid" else None)
         finally:
             if cmd is not None:
                 cmd.close()

@@ -1,5 +1,7 @@
-"""Hidden checks of 19-2 (BPTT): seeded random inputs, every gradient compared with the
-reference solution, and every truncation length of the spec (None, 0, 1, 2, T-1, T, T+3).
+"""Hidden checks of 19-2 (BPTT): each public rule again on seeded random inputs of other
+sizes (N = 1, T = 1, longer sequences, every truncation length of the spec). The sequence
+tests keep the public checks' shape of input (h = 0 at every step, symmetric Wx and Wh) so
+that a mistake of rnn_cell_backward or the forward pass costs only the integration check.
 """
 
 from __future__ import annotations
@@ -7,197 +9,107 @@ from __future__ import annotations
 import numpy as np
 
 from rnnlab.checking import FROM_REFERENCE, Check
+from rnnlab.checks.ch19_2_bptt import CELL_CALL, PRECISE, SEQ_PRELUDE
 
 
-def _params(seed: int, N: int, T: int | None, D: int, H: int) -> dict:
-    """Plain inputs for one probe: x (N, D) or (N, T, D), a state, weights, upstream dh."""
+def _symmetric(rng: np.random.Generator, H: int, scale: float) -> np.ndarray:
+    a = rng.normal(size=(H, H))
+    return scale * (a + a.T) / np.sqrt(2 * H)
+
+
+def _general(seed: int, N: int, T: int | None, D: int, H: int) -> dict:
+    """Random inputs, x (N, D) or (N, T, D), a state h / h0, weights, upstream dh."""
     rng = np.random.default_rng(seed)
-    x_shape = (N, D) if T is None else (N, T, D)
-    h_shape = (N, H) if T is None else (N, T, H)
+    step = T is None
     return {
-        "x": rng.normal(size=x_shape),
-        "h": 0.5 * rng.normal(size=(N, H)),
+        "x": rng.normal(size=(N, D) if step else (N, T, D)),
+        "h" if step else "h0": 0.5 * rng.normal(size=(N, H)),
         "Wx": rng.normal(size=(D, H)) / np.sqrt(D),
         "Wh": 0.9 * rng.normal(size=(H, H)) / np.sqrt(H),
         "b": 0.3 * rng.normal(size=H),
-        "dh": rng.normal(size=h_shape),
+        "dh": rng.normal(size=(N, H) if step else (N, T, H)),
     }
 
 
-CELL = _params(1902, N=3, T=None, D=4, H=5)
-CELL_ONE = _params(1903, N=1, T=None, D=1, H=2)
-SEQ = _params(1904, N=3, T=6, D=4, H=5)
-SEQ_ONE_STEP = _params(1905, N=2, T=1, D=3, H=4)
-SEQ_LONG = _params(1906, N=2, T=9, D=2, H=3)
-SEQ_LARGE = _params(1907, N=32, T=50, D=32, H=64)  # numerical gradients would time out
-PRECISE = {"rtol": 1e-10, "atol": 1e-12}  # analytic gradients agree far below gradcheck's
-NOT_NUMERICAL = ("：請用解析式 (analytic) 推出的公式算梯度，不要用數值梯度 (numerical gradient) "
-                 "代替；數值梯度只拿來檢查。")
-T_SEQ = SEQ["x"].shape[1]
+def _zero_state(seed: int, N: int, T: int, H: int, inputs: str = "zero_x") -> dict:
+    """Sequences on which h = 0 at every step: h0 = 0, b = 0, symmetric Wx (D = H) and Wh,
+    and x = 0 (``zero_x``), Wx = 0 (``zero_wx``), or x only at even steps, Wh = 0 and
+    dh only at odd steps (``alternate``)."""
+    rng = np.random.default_rng(seed)
+    p = {"x": rng.normal(size=(N, T, H)), "h0": np.zeros((N, H)),
+         "Wx": _symmetric(rng, H, 1.0), "Wh": _symmetric(rng, H, 0.9), "b": np.zeros(H),
+         "dh": rng.normal(size=(N, T, H))}
+    if inputs == "zero_x":
+        p["x"] = np.zeros_like(p["x"])
+    elif inputs == "zero_wx":
+        p["Wx"] = np.zeros_like(p["Wx"])
+    else:
+        p["x"][:, 1::2] = 0
+        p["dh"][:, 0::2] = 0
+        p["Wh"] = np.zeros_like(p["Wh"])
+    return p
 
-CELL_GRADS = (
-    "_, cache = rnn_cell_forward(x, h, Wx, Wh, b)\n"
-    "out = list(rnn_cell_backward(dh, cache))"
-)
+
+def _hidden(name: str, code: str, inputs: dict, retests: str, message: str = "",
+            weight: float = 0.5, **options) -> Check:
+    return Check(name=name, code=code, inputs=inputs, expected=FROM_REFERENCE,
+                 retests=retests, message=message, weight=weight, **options)
 
 
-def _seq_grads(truncate) -> str:
-    return (
-        "_, cache = rnn_forward(x, h, Wx, Wh, b)\n"
-        f"out = list(rnn_backward(dh, cache, truncate={truncate!r}))"
-    )
+def _seq(name: str, out: str, inputs: dict, retests: str, message: str = "",
+         weight: float = 0.5) -> Check:
+    return _hidden(name, f"{SEQ_PRELUDE}out = {out}", inputs, retests, message, weight)
 
+
+FORWARD = "out = rnn_forward(x, h0, Wx, Wh, 0 * b)[0]"
+CELL_FORWARD = "out = rnn_cell_forward(x, h, Wx, Wh, b)[0]"
+CELL_GRADS = f"out = list({CELL_CALL})"
+T_LONG = 6
 
 CHECKS = {
     "test_rnn_cell_forward": [
-        Check(
-            name="hidden_random",
-            code="out = rnn_cell_forward(x, h, Wx, Wh, b)[0]",
-            inputs=CELL,
-            expected=FROM_REFERENCE,
-            message="隨機輸入 (N=3, D=4, H=5) 的 h_next 與參考答案不同。",
-        ),
-        Check(
-            name="hidden_one_example",
-            code="out = rnn_cell_forward(x, h, Wx, Wh, b)[0]",
-            inputs=CELL_ONE,
-            expected=FROM_REFERENCE,
-            message="N=1、D=1 時 h_next 不對：不要假設 batch 或輸入維度大於 1。",
-        ),
-        Check(
-            name="hidden_saturated",
-            code="out = rnn_cell_forward(5 * x, h, 5 * Wx, Wh, b)[0]",
-            inputs=CELL,
-            expected=FROM_REFERENCE,
-            message="輸入很大時（tanh 飽和）h_next 不對：應落在 (-1, 1) 之間。",
-        ),
+        _hidden("random", CELL_FORWARD, _general(1902, 3, None, 4, 5), "all_terms"),
+        _hidden("one_example", CELL_FORWARD, _general(1903, 1, None, 1, 2), "batch_of_one",
+                "N=1、D=1 時 h_next 不對：不要假設 batch 或輸入維度大於 1。"),
+        _hidden("saturated", "out = rnn_cell_forward(5 * x, h, 5 * Wx, Wh, b)[0]",
+                _general(1902, 3, None, 4, 5), "tanh_applied"),
     ],
     "test_rnn_forward": [
-        Check(
-            name="hidden_random",
-            code="out = rnn_forward(x, h, Wx, Wh, b)[0]",
-            inputs=SEQ,
-            expected=FROM_REFERENCE,
-            message="隨機序列 (N=3, T=6, D=4, H=5) 的 h 與參考答案不同。",
-        ),
-        Check(
-            name="hidden_one_step",
-            code="out = rnn_forward(x, h, Wx, Wh, b)[0]",
-            inputs=SEQ_ONE_STEP,
-            expected=FROM_REFERENCE,
-            message="T=1 時 h 不對：只有一個 time step 也要回傳 (N, 1, H)。",
-        ),
+        _hidden("random", FORWARD, _general(1904, 3, T_LONG, 4, 5), "carries_the_state",
+                "隨機序列 (N=3, T=6, D=4, H=5) 的 h 不對：每一步讀 x[:, t]、用上一步的 h。"),
+        _hidden("one_step", FORWARD, _general(1905, 2, 1, 3, 4), "only_h0",
+                "T=1 時 h 不對：只有一個 time step 也要用 h0，並回傳 (N, 1, H)。"),
     ],
     "test_rnn_cell_backward": [
-        Check(
-            name="hidden_random",
-            code=CELL_GRADS,
-            inputs=CELL,
-            expected=FROM_REFERENCE,
-            message="隨機輸入 (N=3, D=4, H=5) 的五個梯度與參考答案不同。",
-        ),
-        Check(
-            name="hidden_precise",
-            code=CELL_GRADS,
-            inputs=CELL,
-            expected=FROM_REFERENCE,
-            message="五個梯度與參考答案在 1e-10 的精度內不一致" + NOT_NUMERICAL,
-            **PRECISE,
-        ),
-        Check(
-            name="hidden_one_example",
-            code=CELL_GRADS,
-            inputs=CELL_ONE,
-            expected=FROM_REFERENCE,
-            message="N=1、D=1 時梯度不對：db 要沿 batch 加總成 shape (H,)。",
-        ),
+        _hidden("random", CELL_GRADS, _general(1902, 3, None, 4, 5), "analytic",
+                "隨機輸入 (N=3, D=4, H=5) 的五個梯度不對。", **PRECISE),
+        _hidden("one_example", CELL_GRADS, _general(1903, 1, None, 1, 2), "db",
+                "N=1、D=1 時梯度不對：db 要沿 batch 加總成 shape (H,)，不要用 squeeze。"),
     ],
     "test_rnn_backward": [
-        Check(
-            name="hidden_random",
-            code=_seq_grads(None),
-            inputs=SEQ,
-            expected=FROM_REFERENCE,
-            message="隨機序列 (N=3, T=6, D=4, H=5) 的完整 BPTT 梯度與參考答案不同。",
-        ),
-        Check(
-            name="hidden_one_step",
-            code=_seq_grads(None),
-            inputs=SEQ_ONE_STEP,
-            expected=FROM_REFERENCE,
-            message="T=1 時梯度不對：只有一個 time step 時 dh0 = da @ Wh.T。",
-        ),
-        Check(
-            name="hidden_long",
-            code=_seq_grads(None),
-            inputs=SEQ_LONG,
-            expected=FROM_REFERENCE,
-            message="較長的序列 (T=9) 的完整 BPTT 梯度與參考答案不同。",
-        ),
-        Check(
-            name="hidden_precise",
-            code=_seq_grads(None),
-            inputs=SEQ,
-            expected=FROM_REFERENCE,
-            message="完整 BPTT 的梯度與參考答案在 1e-10 的精度內不一致" + NOT_NUMERICAL,
-            **PRECISE,
-        ),
-        Check(
-            name="hidden_large",
-            code=(
-                "_, cache = rnn_forward(x, h, Wx, Wh, b)\n"
-                "grads = rnn_backward(dh, cache)\n"
-                "out = [grads[0], grads[1], grads[3]]"
-            ),
-            inputs=SEQ_LARGE,
-            expected=FROM_REFERENCE,
-            message=("N=32, T=50, D=32, H=64 的完整 BPTT 不對或太慢：每個 time step 只需要往回"
-                     "走一次（不要用數值梯度）。"),
-        ),
-        Check(
-            name="hidden_cache_reused",
-            code=(
-                "_, cache = rnn_forward(x, h, Wx, Wh, b)\n"
-                "rnn_backward(dh, cache)\n"
-                "out = list(rnn_backward(dh, cache))"
-            ),
-            inputs=SEQ,
-            expected=FROM_REFERENCE,
-            message="同一個 cache 呼叫兩次 rnn_backward 結果不同：不要修改 cache 裡的陣列。",
-        ),
+        _seq("random_sum_of_both", "list(_grads(dh)[:2])", _zero_state(1906, 3, T_LONG, 5),
+             "sum_of_both"),
+        _seq("random_dWx_db", "[_grads(dh)[i] for i in (2, 4)]",
+             _zero_state(1907, 3, T_LONG, 5, "zero_wx"), "dWx_db_accumulated"),
+        _seq("random_dWh", "_grads(dh)[3]", _zero_state(1908, 3, T_LONG, 5, "alternate"),
+             "dWh_accumulated"),
+        _seq("one_step", "list(_grads(dh))", _zero_state(1909, 2, 1, 4, "zero_wx"), "dh0",
+             "T=1 時梯度不對：只有一個 time step 時 dh0 = da @ Wh.T。"),
+        _seq("large", "[_grads(dh)[i] for i in (1, 2, 4)]",
+             _zero_state(1910, 32, 50, 32, "zero_wx"), "dWx_db_accumulated",
+             "N=32、T=50、H=32 時梯度不對或太慢：每個 time step 只需往回走一次。"),
     ],
     "test_rnn_backward_truncated": [
-        *[
-            Check(
-                name=f"hidden_truncate_{label}",
-                code=_seq_grads(k),
-                inputs=SEQ,
-                expected=FROM_REFERENCE,
-                message=f"truncate={k!r}（T={T_SEQ}）時的梯度與參考答案不同。",
-            )
-            for label, k in [
-                ("none", None),
-                ("0", 0),
-                ("1", 1),
-                ("2", 2),
-                ("T_minus_1", T_SEQ - 1),
-                ("T", T_SEQ),
-                ("T_plus_3", T_SEQ + 3),
-            ]
-        ],
-        Check(
-            name="hidden_long_truncate_3",
-            code=_seq_grads(3),
-            inputs=SEQ_LONG,
-            expected=FROM_REFERENCE,
-            message="較長的序列 (T=9)、truncate=3 時的梯度與參考答案不同。",
-        ),
-        Check(
-            name="hidden_one_step_truncate_0",
-            code=_seq_grads(0),
-            inputs=SEQ_ONE_STEP,
-            expected=FROM_REFERENCE,
-            message="T=1、truncate=0 時梯度不對：dh0 應為 0，其餘只有這一步的 local 梯度。",
-        ),
+        *[_seq(f"random_truncate_{k}", f"list(_grads(dh, {k})[:2])",
+               _zero_state(1911, 3, T_LONG, 5), retests,
+               f"truncate={k}（T={T_LONG}）時 dx 或 dh0 不對。", weight=0.25)
+          for k, retests in [(0, "k0_local_only"), (1, "origins_kept_apart"),
+                             (2, "origins_kept_apart"), (T_LONG - 1, "large_k"),
+                             (T_LONG, "large_k"), (T_LONG + 3, "large_k")]],
+        _seq("long_parameter_gradients", "[_grads(dh, 3)[i] for i in (2, 4)]",
+             _zero_state(1912, 2, 9, 3, "zero_wx"), "window_parameter_gradients",
+             "較長的序列 (T=9)、truncate=3 時 dWx 或 db 不對。"),
+        _seq("one_step_truncate_0", "list(_grads(dh, 0))", _zero_state(1913, 2, 1, 4),
+             "k0_local_only"),
     ],
 }

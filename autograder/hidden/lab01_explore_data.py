@@ -12,6 +12,7 @@ import numpy as np
 
 from rnnlab.checking import FROM_REFERENCE, Check
 from rnnlab.checks.lab01_explore_data import CHECKS as PUBLIC
+from rnnlab.checks.lab01_explore_data import RAISES as _RAISES_BODY
 from rnnlab.checks.lab01_explore_data import SUMMARY
 
 _WORDS = ["ok", "lar", "FREE", "call", "u", "£1000", "txt", "WIN", "&lt;#&gt;", "Sorry,",
@@ -34,9 +35,8 @@ def _binary(seed: int, n: int, p_pos: float = 0.3, names=("spam", "ham")) -> lis
 
 
 def _pair(seed: int, n: int, p_true: float = 0.3, p_pred: float = 0.3) -> dict:
-    """y_true and y_pred as numpy arrays of n random spam/ham labels."""
-    return {"y_true": np.array(_binary(seed, n, p_true)),
-            "y_pred": np.array(_binary(seed + 1000, n, p_pred))}
+    """y_true and y_pred: n random spam/ham labels each (the probes make arrays of them)."""
+    return {"y_true": _binary(seed, n, p_true), "y_pred": _binary(seed + 1000, n, p_pred)}
 
 
 def _texts(seed: int, n: int) -> list[str]:
@@ -89,6 +89,7 @@ _SHUFFLED_SERIES = ("import numpy as np\nimport pandas as pd\n"
                     "idx = np.random.default_rng(4).permutation(len(y_true))\n"
                     "m = binary_metrics(pd.Series(y_true, index=idx), pd.Series(y_pred))\n"
                     + SUMMARY)
+_RAISES = "import numpy as np\n" + _RAISES_BODY
 _FRAME = ("import pandas as pd\n"
           "df = pd.DataFrame({'label': labels, 'text': texts}, dtype=str)\n")
 
@@ -119,22 +120,26 @@ CHECKS = {
         *twins(_M, "mcc", {"inputs": _pair(27, 500, 0.134, 0.2)}),
         *twins(_M, "score_types", {"inputs": _pair(28, 40)}),
         *twins(_M, "zero_denominator", {"inputs": {
-            "a_true": np.array(_binary(29, 50, 0.134)), "a_pred": np.array(["ham"] * 50),
-            "b_true": np.array(["ham"] * 12), "b_pred": np.array(_binary(30, 12))}}),
+            "a_true": _binary(29, 50, 0.134), "a_pred": ["ham"] * 50,
+            "b_true": ["ham"] * 12, "b_pred": _binary(30, 12)}}),
         *twins(_M, "zero_denominator_types", {"inputs": {  # always spam, always right
-            "a_true": np.array(_binary(31, 20)), "a_pred": np.array(["spam"] * 20),
-            "b_true": np.array(["spam"] * 9), "b_pred": np.array(["spam"] * 9)}}),
+            "a_true": _binary(31, 20), "a_pred": ["spam"] * 20,
+            "b_true": ["spam"] * 9, "b_pred": ["spam"] * 9}}),
         *twins(_M, "positive_argument", {"inputs": _pair(32, 45)}),
         *twins(_M, "other_labels_negative", {"inputs": {
-            "y_true": np.array(_binary(33, 40, 0.4, ("pos", "neg"))),
-            "y_pred": np.array([["pos", "neg", "other"][i % 3] for i in range(40)])}}),
+            "y_true": _binary(33, 40, 0.4, ("pos", "neg")),
+            "y_pred": [["pos", "neg", "other"][i % 3] for i in range(40)]}}),
         *twins(_M, "python_lists", {"inputs": _pair(34, 60)}),
         *twins(_M, "series_matched_by_position", {"code": _SHUFFLED_SERIES,
-                                                  "inputs": _pair(35, 80)}),
-        *twins(_M, "length_mismatch", {"name": "arrays", "inputs": {
-            "long": np.array(_binary(36, 10)), "short": np.array(_binary(37, 9))}}),
-        *twins(_M, "empty_input", {"name": "arrays",
-                                   "inputs": {"empty": np.array([], dtype=str)}}),
+                                                  "inputs": _pair(60, 80)},
+               {"code": _SHUFFLED_SERIES, "inputs": _pair(36, 80)}),
+        *twins(_M, "length_mismatch", {
+            "name": "arrays", "code": _RAISES + "out = [outcome(np.array(long), np.array(short)), "
+                                                "outcome(np.array(short), np.array(long))]",
+            "inputs": {"long": _binary(36, 10), "short": _binary(37, 9)}}),
+        *twins(_M, "empty_input", {
+            "name": "arrays", "code": _RAISES + "out = outcome(np.array(empty), np.array(empty))",
+            "inputs": {"empty": []}}, {"name": "tuples", "inputs": {"empty": ()}}),
         *twins(_M, "inputs_not_modified", {"inputs": {"y_true": _binary(38, 15),
                                                       "y_pred": _binary(39, 15)}}),
     ],

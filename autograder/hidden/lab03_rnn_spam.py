@@ -1,86 +1,88 @@
-"""Hidden checks of Lab03: the RNN cell and the masked mean pooling on random inputs and
-inside the provided model.
-
-Inputs come from fixed seeds, so a submission always gets the same score; expected values
-come from the reference solution (``FROM_REFERENCE``).
-"""
+"""Hidden checks of Lab03: the read-out and its backward on other inputs (seeded random
+states, random post- and pre-padded masks, rows with one real step, float32 at the size of
+the training batches), each re-testing a public rule; expected values come from the
+reference solution (``FROM_REFERENCE``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from rnnlab.checking import Check
+from rnnlab.checking import FROM_REFERENCE, Check
+from rnnlab.checks.lab03_rnn_spam import BACKWARD, CHECKS as PUBLIC, FORWARD, GRADCHECK
+
+HIDDEN_WEIGHT = 0.5  # the public checks state the rules; these only add inputs
 
 
-def _cell_inputs(seed: int, N: int, D: int, H: int, scale: float = 1.0,
-                 dtype=np.float64) -> dict:
+def retest(grade_id: str, public: str, name: str, code: str, inputs: dict,
+           **options) -> Check:
+    """A hidden check of ``grade_id`` that re-tests the public check ``public`` on other
+    inputs and shows its message."""
+    assert any(c.name == public for c in PUBLIC[grade_id]), (grade_id, public)
+    return Check(name=name, code=code, inputs=inputs, expected=options.pop(
+        "expected", FROM_REFERENCE), retests=public, weight=HIDDEN_WEIGHT, **options)
+
+
+def inputs(seed: int, N: int, T: int, H: int, padding: str = "post", dtype=np.float64,
+           pad_value: float = 0.5) -> dict:
+    """Random hidden states in (-1, 1) (as tanh gives), a mask with 1..T real steps per row
+    (after or before the padding, or anywhere), read-out weights, a bias and dlogits."""
     rng = np.random.default_rng(seed)
-    return {
-        "x": (scale * rng.standard_normal((N, D))).astype(dtype),
-        "h": np.tanh(rng.standard_normal((N, H))).astype(dtype),
-        "Wx": (scale * rng.standard_normal((D, H)) / np.sqrt(D)).astype(dtype),
-        "Wh": (scale * rng.standard_normal((H, H)) / np.sqrt(H)).astype(dtype),
-        "b": (0.5 * rng.standard_normal(H)).astype(dtype),
-    }
+    lengths = rng.integers(1, T + 1, N)
+    steps = np.arange(T)
+    if padding == "post":
+        mask = steps[None, :] < lengths[:, None]
+    elif padding == "pre":
+        mask = steps[None, :] >= T - lengths[:, None]
+    else:  # anywhere: a random subset with at least one real step per row
+        mask = rng.random((N, T)) < 0.5
+        mask[np.arange(N), rng.integers(0, T, N)] = True
+    h = np.tanh(1.5 * rng.standard_normal((N, T, H)))
+    h = np.where(mask[:, :, None], h, pad_value)
+    return {"h": h.astype(dtype), "mask": mask,
+            "w": rng.standard_normal(2 * H).astype(dtype), "c": float(rng.standard_normal()),
+            "dz": (rng.standard_normal(N) / N).astype(dtype)}
 
 
-CELL = "out = rnn_cell_forward(x, h, Wx, Wh, b)[0]"
-POOL = "out = masked_mean_pool(hs, mask)"
-
-def _pool_inputs(seed: int, N: int, T: int, H: int, dtype=np.float64) -> dict:
-    rng = np.random.default_rng(seed)
-    mask = rng.random((N, T)) < 0.6
-    mask[np.arange(N), rng.integers(0, T, N)] = True  # every row has a real step
-    return {"hs": np.tanh(rng.standard_normal((N, T, H))).astype(dtype), "mask": mask}
-
-
-_model_ids = np.array([[5, 3, 9, 2, 0, 0], [7, 7, 1, 4, 6, 8], [2, 0, 0, 0, 0, 0]])
-_model = ("import numpy as np\n"
-          "from rnnlab.training import init_params, model_forward\n"
-          "params = init_params(10, 4, 6, seed=7, dtype=np.float64)\n")
+F32 = {"rtol": 1e-4, "atol": 1e-6}
+ONE_STEP = {**inputs(331, 6, 5, 4), "mask": np.eye(6, 5, k=0, dtype=bool) | np.eye(6, 5, k=-5,
+                                                                                   dtype=bool)}
+NEGATIVE = inputs(332, 5, 6, 4, pad_value=0.0)
+NEGATIVE["h"] = -0.05 - np.abs(NEGATIVE["h"])  # every state below zero, padding included
+NEGATIVE["h"] = np.where(NEGATIVE["mask"][:, :, None], NEGATIVE["h"], -3.0)
 
 CHECKS = {
-    "test_rnn_cell_forward": [
-        Check(name="random_small", code=CELL, inputs=_cell_inputs(301, 4, 3, 5),
-              message="隨機的小輸入 (N=4, D=3, H=5) 結果不對：請對照公式 "
-                      "tanh(x_t @ Wx + h_prev @ Wh + b)。"),
-        Check(name="random_wide", code=CELL, inputs=_cell_inputs(302, 16, 40, 8),
-              message="D 比 H 大時 (D=40, H=8) 結果不對：檢查 x_t @ Wx 的維度。"),
-        Check(name="random_tall", code=CELL, inputs=_cell_inputs(303, 7, 2, 33),
-              message="H 比 D 大時 (D=2, H=33) 結果不對：檢查 h_prev @ Wh 與 bias 的廣播。"),
-        Check(name="random_saturated", code=CELL, inputs=_cell_inputs(304, 5, 6, 7, scale=8.0),
-              message="輸入很大時結果不對：tanh 應讓每個值落在 [-1, 1]。"),
-        Check(name="float32_inputs", code=CELL,
-              inputs=_cell_inputs(305, 32, 32, 64, dtype=np.float32), rtol=1e-4, atol=1e-5,
-              message="float32 的輸入 (N=32, D=32, H=64，也就是訓練用的大小) 結果不對。"),
-        Check(name="inside_model",
-              code=(_model + "def pool(hs, mask):\n"
-                    "    m = mask[:, :, None]\n"
-                    "    return (hs * m).sum(axis=1) / m.sum(axis=1)\n"
-                    "out = model_forward(params, ids, rnn_cell_forward, pool)[0]"),
-              inputs={"ids": _model_ids},
-              message="把你的 cell 放進 Lab03 的模型 (embedding -> RNN -> pooling) 後，"
-                      "logits 不對：rnn_cell_forward 要能在每個 time step 對整個 batch 運作。"),
-    ],    "test_masked_mean_pool": [
-        Check(name="random_small", code=POOL, inputs=_pool_inputs(311, 3, 5, 4),
-              message="隨機的小輸入 (N=3, T=5, H=4) 結果不對：對照公式 "
-                      "sum_t mask[n,t] * hs[n,t] / sum_t mask[n,t]。"),
-        Check(name="random_long", code=POOL, inputs=_pool_inputs(312, 32, 53, 64),
-              message="訓練用的大小 (N=32, T=53, H=64) 結果不對。"),
-        Check(name="float32_inputs", code=POOL,
-              inputs=_pool_inputs(313, 8, 9, 10, dtype=np.float32), rtol=1e-5, atol=1e-6,
-              message="float32 的輸入結果不對。"),
-        Check(name="one_real_step_per_row", code=POOL,
-              inputs={"hs": np.arange(24.0).reshape(2, 4, 3),
-                      "mask": np.array([[False, False, True, False],
-                                        [False, False, False, True]])},
-              message="每一列只有一個真正的 time step 時，平均就是那一步的 h。"),
-        Check(name="inside_model",
-              code=(_model + "def cell(x, h, Wx, Wh, b):\n"
-                    "    return np.tanh(x @ Wx + h @ Wh + b), None\n"
-                    "out = model_forward(params, ids, cell, masked_mean_pool)[0]"),
-              inputs={"ids": _model_ids},
-              message="把你的 pooling 放進 Lab03 的模型後 logits 不對：hs 是 (N, T, H)、"
-                      "mask 是 (N, T) 的 bool 陣列。"),
+    "test_readout_forward": [
+        retest("test_readout_forward", "all_terms", "random_post_padded", FORWARD,
+               inputs(321, 5, 7, 4, pad_value=50.0)),
+        retest("test_readout_forward", "all_terms", "training_size_float32", FORWARD,
+               inputs(322, 32, 53, 64, dtype=np.float32), **F32),
+        retest("test_readout_forward", "all_terms", "one_time_step", FORWARD,
+               inputs(323, 4, 1, 3)),
+        retest("test_readout_forward", "mask_anywhere", "random_pre_padded", FORWARD,
+               inputs(324, 6, 8, 5, padding="pre", pad_value=50.0)),
+        retest("test_readout_forward", "mask_anywhere", "random_mask_anywhere", FORWARD,
+               inputs(325, 6, 8, 5, padding="anywhere", pad_value=-50.0)),
+        retest("test_readout_forward", "mean_divides_by_row_length", "one_real_step_per_row",
+               FORWARD, ONE_STEP),
+        retest("test_readout_forward", "max_of_negative_states", "random_negative_states",
+               FORWARD, NEGATIVE),
+    ],
+    "test_readout_backward": [
+        retest("test_readout_backward", "all_terms", "random_post_padded",
+               BACKWARD + "out = list(res)", inputs(341, 5, 7, 4, pad_value=50.0)),
+        retest("test_readout_backward", "all_terms", "training_size_float32",
+               BACKWARD + "out = list(res)", inputs(342, 32, 53, 64, dtype=np.float32),
+               **F32),
+        retest("test_readout_backward", "all_terms", "random_mask_anywhere",
+               BACKWARD + "out = list(res)",
+               inputs(343, 6, 8, 5, padding="anywhere", pad_value=-50.0)),
+        retest("test_readout_backward", "dh_mean_with_padding", "one_real_step_per_row",
+               BACKWARD + "out = res[0]", {**ONE_STEP, "w": np.concatenate(
+                   [ONE_STEP["w"][:4], np.zeros(4)])}),
+        retest("test_readout_backward", "dc_sums_dlogits", "random_dc",
+               BACKWARD + "out = float(res[2])", inputs(344, 9, 3, 2)),
+        retest("test_readout_backward", "gradient_check_dh", "random_gradient_check",
+               GRADCHECK.format(args="v.copy(), mask.copy(), w.copy(), c", wrt="h", index=0),
+               inputs(345, 3, 5, 4, padding="anywhere"), expected=1e-7, compare="at_most"),
     ],
 }

@@ -219,8 +219,18 @@ DEEP_SHARED_H0 = HEAD + '''def deep_rnn_forward(x, h0s, layers):
     return hs[-1], hs
 '''
 
+# a student whose rnn_forward, one_to_many and deep_rnn_forward call the cell
+CALLERS = {"rnn_forward": FORWARD_CALLS_CELL, "one_to_many": ONE_TO_MANY_CELL_EVERY_STEP,
+           "deep_rnn_forward": DEEP_INDEXED}
+
 MISTAKES = [
     Mistake("cell_no_bias", "rnn_cell_forward", CELL_NO_BIAS, {}, "bias", "h = tanh(xWx + hWh)"),
+    Mistake("cell_no_bias_called_everywhere", "rnn_cell_forward", CELL_NO_BIAS, {}, "bias",
+            "no bias in a cell that rnn_forward, one_to_many and deep_rnn_forward call",
+            extra_cells=CALLERS),
+    Mistake("cell_no_tanh_called_everywhere", "rnn_cell_forward", CELL_NO_TANH, {}, "tanh",
+            "no tanh in a cell that rnn_forward, one_to_many and deep_rnn_forward call",
+            extra_cells=CALLERS),
     Mistake("cell_no_tanh", "rnn_cell_forward", CELL_NO_TANH, {}, "tanh", "h = xWx + hWh + b"),
     Mistake("cell_wh_transposed", "rnn_cell_forward", CELL_WH_TRANSPOSED, {}, "Wh",
             "(Wh @ h_prev.T).T = h_prev @ Wh.T"),

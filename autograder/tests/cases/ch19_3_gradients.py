@@ -121,7 +121,7 @@ MISTAKES = [
         source=HEAD + '''def tanh_step_jacobians(h, Wh):
     return (1 - h**2)[:, :, None] * Wh
 ''',
-        points={"test_tanh_step_jacobians": 0.0},
+        points={"test_tanh_step_jacobians": 1.29},
         first_message="W_h 的轉置",
         about="Jacobian diag(1 - h^2) Wh instead of diag(1 - h^2) Wh.T",
     ),
@@ -131,7 +131,7 @@ MISTAKES = [
         source=HEAD + '''def tanh_step_jacobians(h, Wh):
     return (1 - h)[:, :, None] * Wh.T
 ''',
-        points={"test_tanh_step_jacobians": 0.0},
+        points={"test_tanh_step_jacobians": 1.18},
         first_message="1 − h_t²",
         about="tanh' written as 1 - h instead of 1 - h^2",
     ),
@@ -147,7 +147,7 @@ MISTAKES = [
         norms[d - 1] = np.linalg.norm(product)
     return norms
 ''',
-        points={"test_jacobian_product_norms": 0.0},
+        points={"test_jacobian_product_norms": 1.89},
         first_message="spectral norm",
         about="Frobenius norm (np.linalg.norm's default) instead of the spectral norm",
     ),
@@ -163,7 +163,7 @@ MISTAKES = [
         norms[d - 1] = np.linalg.norm(product, 2)
     return norms
 ''',
-        points={"test_jacobian_product_norms": 0.0},
+        points={"test_jacobian_product_norms": 2.05},
         first_message="矩陣乘法不能交換",
         about="products multiplied in the wrong order (earlier Jacobian on the left)",
     ),
@@ -174,7 +174,7 @@ MISTAKES = [
     step_norms = [np.linalg.norm(J[t], 2) for t in range(len(J) - 1, -1, -1)]
     return np.cumprod(step_norms)
 ''',
-        points={"test_jacobian_product_norms": 0.0},
+        points={"test_jacobian_product_norms": 2.05},
         first_message="先把 Jacobian 相乘",
         about="the product of the one-step norms (an upper bound) instead of the norm of "
               "the product",
@@ -185,7 +185,7 @@ MISTAKES = [
         source=HEAD + '''def clip_by_value(grads, threshold):
     return {name: np.minimum(g, threshold) for name, g in grads.items()}
 ''',
-        points={"test_clip_by_value": 0.0},
+        points={"test_clip_by_value": 1.3},
         first_message="小於 -threshold",
         about="clip_by_value clips only the upper side (np.minimum)",
     ),
@@ -201,7 +201,7 @@ MISTAKES = [
             clipped[name] = g  # nothing to clip
     return clipped
 ''',
-        points={"test_clip_by_value": 0.0},
+        points={"test_clip_by_value": 1.74},
         first_message="複本",
         about="clip_by_value hands back the caller's array when nothing is clipped",
     ),
@@ -217,7 +217,7 @@ MISTAKES = [
         clipped[name] = g * (max_norm / n) if n > max_norm else g.copy()
     return clipped, float(np.sqrt(total))
 ''',
-        points={"test_clip_by_norm": 0.0},
+        points={"test_clip_by_norm": 2.42},
         first_message="global norm",
         about="clip_by_norm rescales each array by its own norm instead of the global norm",
     ),
@@ -228,7 +228,7 @@ MISTAKES = [
     norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
     return {k: g * (max_norm / norm) for k, g in grads.items()}, norm
 ''',
-        points={"test_clip_by_norm": 0.0},
+        points={"test_clip_by_norm": 2.42},
         first_message="norm > max_norm",
         about="clip_by_norm rescales to max_norm also when the norm is below it",
     ),
@@ -241,7 +241,7 @@ MISTAKES = [
         return grads, norm  # nothing to clip
     return {k: g * (max_norm / norm) for k, g in grads.items()}, norm
 ''',
-        points={"test_clip_by_norm": 0.0},
+        points={"test_clip_by_norm": 2.71},
         first_message="複本",
         about="clip_by_norm returns the caller's dict and arrays when nothing is clipped",
     ),
@@ -253,7 +253,7 @@ MISTAKES = [
     scale = min(1.0, max_norm / norm)
     return {k: g * scale for k, g in grads.items()}, norm
 ''',
-        points={"test_clip_by_norm": 0.0},
+        points={"test_clip_by_norm": 2.71},
         first_message="ZeroDivisionError",
         about="clip_by_norm divides by a zero norm when every gradient is zero",
     ),

@@ -269,6 +269,36 @@ def duplicate_report(texts):
             "max_count": max(counts.values(), default=0)}
 '''
 
+METRICS_SPAM_HARDCODED = _metrics().replace("== positive", '== "spam"')
+METRICS_NUMPY_COUNTS = _metrics().replace("int(np.sum(", "(np.sum(")
+METRICS_ALIGNED = '''import pandas as pd
+
+
+def binary_metrics(y_true, y_pred, positive="spam"):
+    if len(y_true) != len(y_pred) or len(y_true) == 0:
+        raise ValueError("lengths differ or empty")
+    t, p = pd.Series(y_true) == positive, pd.Series(y_pred) == positive  # & aligns on index
+    tp, fp = int((t & p).sum()), int((~t & p).sum())
+    fn, tn = int((t & ~p).sum()), int((~t & ~p).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    den = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)) ** 0.5
+    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "accuracy": (tp + tn) / len(t),
+            "precision": precision, "recall": recall, "f1": f1,
+            "mcc": (tp * tn - fp * fn) / den if den else 0.0}
+'''
+LENGTHS_NO_ASTYPE = LENGTHS_LISTS.replace(
+    '    return out.astype({"n_chars": int, "n_words": int})', "    return out")
+DUPS_NO_DEFAULT = DUPS_DICT.replace("max(counts.values(), default=0)", "max(counts.values())")
+COUNTS_BY_INDEX = '''def label_counts(labels):
+    counts = {}
+    for i in range(len(labels)):
+        counts[labels[i]] = counts.get(labels[i], 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))
+'''
+
+
 ALTERNATIVES = {
     "label_counts": [COUNTS_LOOP, COUNTS_COUNTER, COUNTS_VALUE_COUNTS],
     "binary_metrics": [METRICS_MASKS, METRICS_LOOP, METRICS_CROSSTAB, METRICS_SKLEARN],
@@ -276,8 +306,50 @@ ALTERNATIVES = {
     "duplicate_report": [DUPS_DICT, DUPS_PANDAS, DUPS_SET],
 }
 
+_L, _M = "test_label_counts", "test_binary_metrics"
+_A, _D = "test_add_length_columns", "test_duplicate_report"
+
 MISTAKES = [
-    Mistake("label_counts_unsorted", "label_counts", COUNTS_UNSORTED,
-            {"test_label_counts": 0.0}, "",
+    Mistake("label_counts_unsorted", "label_counts", COUNTS_UNSORTED, {_L: 2.5},
+            "次數多的 label 要排在前面",
             "dict(Counter(labels)): first seen first, not the most frequent first"),
+    Mistake("label_counts_numpy_ints", "label_counts", COUNTS_NUMPY_INTS, {_L: 2.5},
+            "次數要是 Python 的 int", "value_counts() without int(): numpy.int64 counts"),
+    Mistake("label_counts_by_index", "label_counts", COUNTS_BY_INDEX, {_L: 2.75},
+            "KeyError", "labels[i] for i in range(len(labels)): a Series is read by its index"),
+    Mistake("metrics_accuracy_positives", "binary_metrics", METRICS_ACCURACY_POSITIVES,
+            {_M: 3.75}, "accuracy 應為 (TP + TN) / N",
+            "accuracy computed on the positive messages only (that is the recall)"),
+    Mistake("metrics_precision_recall_swapped", "binary_metrics", METRICS_SWAPPED, {_M: 3.5},
+            "[precision, recall] 不對", "precision = TP / (TP + FN), recall = TP / (TP + FP)"),
+    Mistake("metrics_mcc_no_sqrt", "binary_metrics", METRICS_MCC_NO_SQRT, {_M: 3.75},
+            "分母要開根號", "MCC divided by the product, without its square root"),
+    Mistake("metrics_mcc_floor_division", "binary_metrics", METRICS_MCC_FLOOR, {_M: 3.75},
+            "用 / 不是 //", "MCC with floor division //"),
+    Mistake("metrics_nan_on_zero", "binary_metrics", METRICS_NAN, {_M: 3.75},
+            "不是 nan", "a zero denominator gives nan instead of 0.0"),
+    Mistake("metrics_int_zero", "binary_metrics", METRICS_INT_ZERO, {_M: 3.88},
+            "不是 int 的 0", "a zero denominator gives the int 0 instead of the float 0.0"),
+    Mistake("metrics_no_length_check", "binary_metrics", METRICS_NO_LENGTH_CHECK, {_M: 3.75},
+            "長度不同時要 raise ValueError", "no ValueError when the lengths differ (zip)"),
+    Mistake("metrics_spam_hardcoded", "binary_metrics", METRICS_SPAM_HARDCODED, {_M: 3.62},
+            "沒有使用 positive 參數", "'spam' written in the code instead of positive"),
+    Mistake("metrics_numpy_counts", "binary_metrics", METRICS_NUMPY_COUNTS, {_M: 3.88},
+            "TP/FP/FN/TN 要是 Python 的 int", "np.sum counts returned as numpy.int64"),
+    Mistake("metrics_series_aligned", "binary_metrics", METRICS_ALIGNED, {_M: 3.75},
+            "依「位置」比對", "pandas Series compared with ==/& align on the index"),
+    Mistake("lengths_split_space", "add_length_columns", LENGTHS_SPLIT_SPACE, {_A: 2.5},
+            "不帶參數的 text.split()", "n_words = len(text.split(' '))"),
+    Mistake("lengths_in_place", "add_length_columns", LENGTHS_IN_PLACE, {_A: 2.5},
+            "傳進來的 df 被修改了", "columns added to df itself, df returned"),
+    Mistake("lengths_reset_index", "add_length_columns", LENGTHS_RESET_INDEX, {_A: 2.75},
+            "要保留原本的 index", "reset_index(drop=True) before adding the columns"),
+    Mistake("lengths_float_when_empty", "add_length_columns", LENGTHS_NO_ASTYPE, {_A: 2.75},
+            "仍是整數欄位", "list columns without astype: float64 on an empty DataFrame"),
+    Mistake("dups_keep_false", "duplicate_report", DUPS_KEEP_FALSE, {_D: 2.5},
+            "第一次出現的那則不算重複", "duplicated(keep=False): first occurrences counted"),
+    Mistake("dups_lowercase", "duplicate_report", DUPS_LOWER, {_D: 2.5},
+            "只有完全相同的文字才算重複", "texts compared after lower() and strip()"),
+    Mistake("dups_max_of_empty", "duplicate_report", DUPS_NO_DEFAULT, {_D: 2.5},
+            "max() arg is an empty sequence", "max(counts.values()) without default: crash"),
 ]
