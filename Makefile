@@ -25,7 +25,7 @@ STUDENT_FILES := notebooks rnnlab data/README.md data/registry.json jupyter requ
 DIST ?= dist/student
 
 .PHONY: help setup setup-bench sandbox data lab test test-fast lint release autograde feedback \
-  grade bench student-dist clean
+  grade gradescope bench student-dist clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -106,6 +106,10 @@ grade: $(STAMP) ## sandboxed harness: ASSIGNMENT=<id> SUBMISSIONS=<dir> -> repor
 	mkdir -p reports
 	$(BIN)/python -m autograder grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" --jobs $(JOBS) \
 	  --json "reports/$(ASSIGNMENT).json" --csv "reports/$(ASSIGNMENT).csv"
+
+gradescope: $(STAMP) ## Gradescope's autograder: ASSIGNMENT=<id> -> dist/gradescope/ASSIGNMENT.zip
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make gradescope ASSIGNMENT=<id> (one of: $(ASSIGNMENTS))"; exit 2; }
+	$(BIN)/python -m autograder gradescope "$(ASSIGNMENT)" --out "dist/gradescope/$(ASSIGNMENT).zip"
 
 bench: setup-bench ## numpy vs PyTorch benchmarks (prints ratios)
 	@for b in benchmarks/bench_*.py; do $(BIN)/python "$$b" || exit 1; done

@@ -9,6 +9,8 @@
     readme [--check]           regenerate (or check) README's tables from solutions/
     integrity                  submissions whose in-kernel results disagreed with the sandbox
     gradescope ID [--out ZIP]  Gradescope's autograder zip for one assignment
+    lms --canvas F REPORT...   grades of one or several assignments for Canvas (and Moodle)
+    classroom ID               a GitHub Classroom workflow: one command per test cell
 
 Exit status: 0 when the command ran (whatever the scores), 1 when a check found a problem,
 2 with a one-line reason for misuse (unknown assignment, missing path, bad option).
@@ -82,6 +84,17 @@ def _parser() -> argparse.ArgumentParser:
     gradescope.add_argument("--isolation", choices=("auto", "bwrap", "uid"), default="auto",
                             help="auto: bubblewrap, or uid isolation where Gradescope's "
                                  "container cannot create namespaces (default)")
+
+    lms = sub.add_parser("lms", help="grades for Canvas's gradebook import (and Moodle)")
+    lms.add_argument("reports", metavar="REPORT", nargs="+",
+                     help="harness JSON/CSV reports or nbgrader export CSVs")
+    lms.add_argument("--canvas", metavar="FILE", help="Canvas gradebook import CSV")
+    lms.add_argument("--moodle", metavar="FILE", help="Moodle grade import CSV")
+    lms.add_argument("--roster", metavar="FILE",
+                     help="Canvas's gradebook export, to fill Student/ID/Section")
+
+    classroom = sub.add_parser("classroom", help="GitHub Classroom autograding workflow")
+    classroom.add_argument("id", metavar="ID")
     return parser
 
 
@@ -248,9 +261,41 @@ def cmd_gradescope(args) -> int:
     return 0
 
 
+def cmd_lms(args) -> int:
+    from autograder import harness, lms
+
+    missing_paths = [p for p in args.reports if not Path(p).is_file()]
+    if missing_paths:
+        raise _Misuse(f"no such report: {', '.join(missing_paths)}")
+    if not (args.canvas or args.moodle):
+        raise _Misuse("say where to write: --canvas FILE and/or --moodle FILE")
+    book = lms.read_reports([Path(p) for p in args.reports])
+    if args.canvas:
+        text, missing = lms.canvas_csv(book, Path(args.roster) if args.roster else None)
+        harness.write_atomic(args.canvas, text)
+        print(f"wrote {args.canvas}: {len(book.students)} students, "
+              f"{len(book.scores)} assignment(s)")
+        for student in missing:
+            print(f"WARNING: {student} is not in the roster (SIS Login ID): check the row",
+                  file=sys.stderr)
+    if args.moodle:
+        harness.write_atomic(args.moodle, lms.moodle_csv(book))
+        print(f"wrote {args.moodle}")
+    return 0
+
+
+def cmd_classroom(args) -> int:
+    from autograder.classroom import workflow
+    from autograder.harness import load_spec
+
+    _ids([args.id])
+    print(workflow(load_spec(args.id)), end="")
+    return 0
+
+
 COMMANDS = {"grade": cmd_grade, "release": cmd_release, "check": cmd_check, "pin": cmd_pin,
             "new": cmd_new, "readme": cmd_readme, "integrity": cmd_integrity,
-            "gradescope": cmd_gradescope}
+            "gradescope": cmd_gradescope, "lms": cmd_lms, "classroom": cmd_classroom}
 
 
 def main(argv: list[str] | None = None) -> int:
