@@ -122,7 +122,7 @@ def cmd_grade(args) -> int:
         raise _Misuse("; ".join(problems))
     limits = Limits(timeout=args.timeout, memory_mb=args.memory,
                     check_time=max(1.0, min(10.0, args.timeout / 4)))
-    spec = harness.load_assignment(args.assignment)
+    spec = harness.load_spec(args.assignment)
     outputs = [Path(p).resolve().parent for p in (args.json, args.csv) if p]
     bar = None
     if sys.stderr.isatty() and len(subs) > 1:

@@ -183,10 +183,51 @@ def spec_from_json(data: dict, source: Path | None = None) -> AssignmentSpec:
     return spec
 
 
+def _fingerprint(name: str) -> str | None:
+    """A hash of everything a spec is computed from (sources, checks, pins, machinery)."""
+    import hashlib
+
+    import numpy
+
+    import rnnlab
+    from autograder import reference
+
+    rnn = Path(rnnlab.__file__).resolve().parent
+    package = Path(__file__).resolve().parent
+    files = [reference.source_notebook(name)]
+    files += sorted(rnn.rglob("*.py")) + sorted(rnn.rglob("*.json"))
+    files += sorted(package.rglob("*.py"))
+    digest = hashlib.sha256(f"{numpy.__version__} {name}".encode())
+    try:
+        for path in files:
+            digest.update(str(path.name).encode() + path.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()[:24]
+
+
 @functools.cache
 def load_spec(name: str) -> AssignmentSpec:
-    """:func:`load_assignment`, once per process (nbgrader grades one notebook at a time)."""
-    return load_assignment(name)
+    """:func:`load_assignment`, once per process, and cached on disk (``build/spec-cache``)
+    under a fingerprint of its sources: a grader process (pytest, Gradescope, nbgrader)
+    does not recompute every hidden check's expected value from the reference."""
+    from autograder import reference
+
+    fingerprint = _fingerprint(name)
+    cache = reference.REPO_ROOT / "build" / "spec-cache" / f"{name}-{fingerprint}.json"
+    if fingerprint and cache.is_file():
+        try:
+            return spec_from_json(json.loads(cache.read_text(encoding="utf-8")),
+                                  reference.source_notebook(name))
+        except (ValueError, KeyError, SpecError):
+            pass
+    spec = load_assignment(name)
+    if fingerprint:
+        try:
+            write_atomic(cache, json.dumps(spec_to_json(spec), ensure_ascii=False))
+        except OSError:
+            pass
+    return spec
 
 
 def load_assignment(name: str) -> AssignmentSpec:

@@ -1,12 +1,16 @@
-"""Throughput of the grading harness vs ``nbgrader autograde`` on the same notebook.
+"""Time to grade N submissions of one assignment through every grading path, side by side.
 
-Grades 100 copies of a ``lab02_tokenize`` submission (the solution) with
-``python -m autograder grade --jobs 2`` and reports submissions per second (goal >= 3),
-then the time per submission of the harness with ``--jobs 1`` and of ``nbgrader
-autograde`` (one submission after the other, as ``make autograde`` runs it; goal: harness
->= 5x faster). Prints figures only.
+- the harness CLI (``python -m autograder grade --jobs 2``): submissions/s (goal >= 3);
+- nbgrader (``nbgrader autograde`` of the whole batch, the course's trust path: sandboxed
+  kernel + sandboxed verdicts);
+- Gradescope (``run_autograder`` of the bundle, one fresh layout per submission, one after
+  the other, as Gradescope's containers would if they ran on this machine);
+- the pytest face (``python -m pytest --submission``, one process per submission, as
+  GitHub Classroom runs it).
 
-    .venv/bin/python benchmarks/bench_harness.py [ASSIGNMENT] [--copies 100] [--nbgrader 3]
+Prints figures only:
+
+    .venv/bin/python benchmarks/bench_harness.py [ASSIGNMENT] [--copies 100]
 """
 
 from __future__ import annotations
@@ -22,10 +26,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from autograder import harness, reference  # noqa: E402
-from autograder.course import ScratchCourse  # noqa: E402
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 def make_submissions(root: Path, assignment: str, notebook: Path, copies: int) -> Path:
@@ -37,54 +38,93 @@ def make_submissions(root: Path, assignment: str, notebook: Path, copies: int) -
     return root / "submitted"
 
 
-def run_cli(assignment: str, folder: Path, jobs: int, report: Path) -> tuple[float, dict]:
+def timed(argv: list[str], **kwargs) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "autograder", "grade", assignment, str(folder),
-                    "--jobs", str(jobs), "--json", str(report)], cwd=REPO, check=True,
-                   env=dict(os.environ, PYTHONPATH=str(REPO)), stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    return wall, json.loads(report.read_text(encoding="utf-8"))
+    subprocess.run(argv, check=True, env=kwargs.pop("env", ENV), stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, **kwargs)
+    return time.perf_counter() - start
+
+
+def harness_path(name: str, folder: Path, tmp: Path, copies: int) -> str:
+    report = tmp / "harness.json"
+    wall = timed([sys.executable, "-m", "autograder", "grade", name, str(folder), "--jobs", "2",
+                  "--json", str(report)], cwd=REPO)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    return (f"harness --jobs 2      {wall:7.1f} s  {copies / wall:6.2f} submissions/s  "
+            f"(grading alone {data['seconds']:.1f} s; isolation {data['isolation']})")
+
+
+def nbgrader_path(name: str, notebook: Path, tmp: Path, copies: int) -> str:
+    from autograder.course import ScratchCourse
+
+    course = ScratchCourse(tmp / "course")
+    course.generate(name)
+    for i in range(copies):
+        course.submit(name, f"s{i:03d}", notebook)
+    wall = timed([str(Path(sys.executable).parent / "nbgrader"), "autograde", name, "--force",
+                  f"--CourseDirectory.root={course.root}",
+                  f"--CourseDirectory.db_url=sqlite:///{course.root / 'gradebook.db'}"],
+                 cwd=course.root)
+    return f"nbgrader autograde    {wall:7.1f} s  {copies / wall:6.2f} submissions/s"
+
+
+def gradescope_path(name: str, notebook: Path, tmp: Path, copies: int) -> str:
+    from autograder.gradescope import build_bundle, unzip
+
+    bundle = build_bundle(name, tmp / "gradescope.zip")
+    bin_dir = tmp / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (bin_dir / "python3").chmod(0o755)
+    total = 0.0
+    for i in range(copies):
+        root = tmp / "gradescope" / f"s{i:03d}"
+        unzip(bundle, root / "source")
+        (root / "submission").mkdir(parents=True)
+        shutil.copy(notebook, root / "submission" / f"{name}.ipynb")
+        env = dict(ENV, GRADESCOPE_ROOT=str(root), PATH=f"{bin_dir}:{ENV['PATH']}")
+        total += timed(["bash", str(root / "source" / "run_autograder")], env=env)
+    return (f"Gradescope bundle     {total:7.1f} s  {copies / total:6.2f} submissions/s  "
+            f"({total / copies:.2f} s per container run)")
+
+
+def pytest_path(name: str, folder: Path, tmp: Path, copies: int) -> str:
+    total = 0.0
+    for i in range(copies):
+        nb = folder / f"s{i:03d}" / name / f"{name}.ipynb"
+        total += timed([sys.executable, "-m", "pytest", "--submission", str(nb), "-q",
+                        "-p", "no:cacheprovider", "--junitxml", str(tmp / f"j{i}.xml")],
+                       cwd=tmp)
+    return (f"pytest --submission   {total:7.1f} s  {copies / total:6.2f} submissions/s  "
+            f"({total / copies:.2f} s per process)")
 
 
 def main() -> None:
+    from autograder import reference
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignment", nargs="?", default="lab02_tokenize")
     parser.add_argument("--copies", type=int, default=100)
-    parser.add_argument("--nbgrader", type=int, default=3, help="submissions for nbgrader")
+    parser.add_argument("--paths", default="harness,nbgrader,gradescope,pytest")
     args = parser.parse_args()
-    known = harness.known_assignments()
-    name = args.assignment if args.assignment in known else known[0]
-    if name != args.assignment:
-        print(f"{args.assignment} is not in solutions/ yet: benchmarking {name} instead")
-    notebook = reference.source_notebook(name)
+    notebook = reference.source_notebook(args.assignment)
+    print(f"{args.copies} copies of the {args.assignment} solution, each path on its own "
+          f"(2 cores):")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        many = make_submissions(tmp / "many", name, notebook, args.copies)
-        wall, report = run_cli(name, many, 2, tmp / "many.json")
-        scores = {s["score"] for s in report["submissions"]}
-        print(f"harness, {args.copies} x {name}, --jobs 2: {wall:.1f} s end to end "
-              f"({args.copies / wall:.2f} submissions/s; grading alone {report['seconds']:.1f} s"
-              f" = {args.copies / report['seconds']:.2f}/s); isolation {report['isolation']}; "
-              f"scores {sorted(scores)}")
-        few = make_submissions(tmp / "few", name, notebook, 10)
-        wall1, report1 = run_cli(name, few, 1, tmp / "few.json")
-        per_harness = report1["seconds"] / 10
-        print(f"harness, 10 x {name}, --jobs 1: {per_harness:.3f} s per submission "
-              f"({wall1:.1f} s end to end with start-up)")
-
-        course = ScratchCourse(tmp / "course")
-        course.generate(name)
-        for i in range(args.nbgrader):
-            course.submit(name, f"s{i:03d}", notebook)
-        start = time.perf_counter()
-        for i in range(args.nbgrader):
-            score = course.autograde(name, f"s{i:03d}")
-        per_nbgrader = (time.perf_counter() - start) / args.nbgrader
-        print(f"nbgrader autograde, {args.nbgrader} x {name}: {per_nbgrader:.2f} s per "
-              f"submission (score {score.score:g}/{score.max_score:g})")
-        print(f"harness is {per_nbgrader / per_harness:.1f}x faster per submission "
-              f"(--jobs 1), {per_nbgrader * args.copies / wall:.1f}x in throughput "
-              f"(--jobs 2, end to end)")
+        folder = make_submissions(tmp / "many", args.assignment, notebook, args.copies)
+        for path in args.paths.split(","):
+            work = tmp / path
+            work.mkdir()
+            if path == "harness":
+                print(harness_path(args.assignment, folder, work, args.copies), flush=True)
+            elif path == "nbgrader":
+                print(nbgrader_path(args.assignment, notebook, work, args.copies), flush=True)
+            elif path == "gradescope":
+                print(gradescope_path(args.assignment, notebook, work, args.copies),
+                      flush=True)
+            elif path == "pytest":
+                print(pytest_path(args.assignment, folder, work, args.copies), flush=True)
 
 
 if __name__ == "__main__":
