@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from autograder import worker as wire
 from autograder.results import SubmissionReport, TestReport
 from autograder.sandbox import (
@@ -232,6 +230,8 @@ def load_spec(name: str) -> AssignmentSpec:
 
 def load_assignment(name: str) -> AssignmentSpec:
     """Read the source notebook of ``name`` and compute every check's expected value."""
+    import nbformat  # slow to import (jsonschema's format checkers): only when computing
+
     from autograder import reference
     from rnnlab.checks import requirements
 
