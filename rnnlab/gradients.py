@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import patheffects
 
 # the cliff problem: h_t = tanh(h_{t-1} Wh + b) with one unit, h_0 = 0.5, loss (h_20 + 0.2)^2
 CLIFF_T = 20
@@ -78,6 +79,20 @@ def propagate_gradient(jacobians: np.ndarray, g_last: np.ndarray) -> np.ndarray:
     for t in range(T, 0, -1):
         G[t - 1] = G[t] @ jacobians[t - 1]  # row-vector chain rule: dC/dh_{t-1}
     return G
+
+
+def weight_gradient_shares(h: np.ndarray, G: np.ndarray) -> np.ndarray:
+    """Each time step's share of the gradient of Wh of a tanh RNN h_t = tanh(h_{t-1} Wh + u_t).
+
+    dC/dWh = sum_t h_{t-1}^T (dC/dh_t * (1 - h_t^2)) (19-2's ``dWh += ...``); the term of step
+    t is an outer product with norm ||h_{t-1}|| ||dC/dh_t * (1 - h_t^2)||.
+    Inputs: h (T, H), the states h_1..h_T (h_0 = 0); G (T + 1, H), G[t] = dC/dh_t as
+    returned by ``propagate_gradient``.
+    Returns shares, shape (T,): shares[t-1] = the norm of step t's term / the sum of them all.
+    """
+    h_prev = np.vstack([np.zeros((1, h.shape[1])), h[:-1]])  # h_0, ..., h_{T-1}
+    norms = np.linalg.norm(h_prev, axis=1) * np.linalg.norm(G[1:] * (1.0 - h**2), axis=1)
+    return norms / norms.sum()
 
 
 def first_nonfinite(values: np.ndarray) -> int | None:
@@ -187,23 +202,50 @@ def plot_clip_geometry(g: np.ndarray, by_value: np.ndarray, by_norm: np.ndarray,
     return ax
 
 
+def _clip_to_frame(start, end, xlim, ylim):
+    """Where the segment start -> end leaves the rectangle xlim x ylim (start is inside)."""
+    (x0, y0), (x1, y1) = start, end
+    ts = [1.0]
+    for lo, hi, a, b in ((*xlim, x0, x1), (*ylim, y0, y1)):
+        if b != a:
+            ts += [t for t in ((lo - a) / (b - a), (hi - a) / (b - a)) if 0 < t < 1]
+    t = min(ts)
+    return x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+
+
 def plot_cliff(histories: Mapping[str, dict], ax=None, w_range=(-1.0, 3.0),
                b_range=(-1.5, 1.5), colors: Sequence[str] | None = None):
-    """The loss surface of the cliff problem over (Wh, b) (dark = high loss), with the
-    descent paths of ``train_cliff`` histories."""
+    """The loss surface of the cliff problem over (Wh, b) (light = low loss, dark = high
+    loss, white contour lines every 0.2) with the descent paths of ``train_cliff``
+    histories; a path that leaves the frame is labelled with where it ends."""
     ax = _axes(ax, (5.2, 4.0))
     ws = np.linspace(*w_range, 241)
     bs = np.linspace(*b_range, 181)
     W, B = np.meshgrid(ws, bs)
     loss = (cliff_states(W, B)[-1] - CLIFF_TARGET) ** 2
-    im = ax.contourf(W, B, loss, levels=24, cmap="Greys")
-    ax.figure.colorbar(im, ax=ax, label="loss $(h_{20} - y)^2$")
+    levels = np.linspace(0.0, 1.44, 25)
+    im = ax.contourf(W, B, loss, levels=levels, cmap="viridis_r")
+    ax.contour(W, B, loss, levels=levels[::3][1:], colors="white", linewidths=0.5,
+               alpha=0.6)
+    ax.figure.colorbar(im, ax=ax, label="loss $(h_{20} - y)^2$", ticks=levels[::6])
+    outline = [patheffects.withStroke(linewidth=3.5, foreground="white")]
     for i, (label, hist) in enumerate(histories.items()):
         path = hist["path"]
         color = colors[i] if colors else f"C{i}"
-        ax.plot(path[:, 0], path[:, 1], ".-", color=color, lw=1.2, ms=4, label=label)
-    ax.plot(*CLIFF_START, "*", color="gold", mec="k", ms=14, label="start")
+        ax.plot(path[:, 0], path[:, 1], ".-", color=color, lw=1.6, ms=4, label=label,
+                path_effects=outline)
+        inside = ((path[:, 0] >= w_range[0]) & (path[:, 0] <= w_range[1])
+                  & (path[:, 1] >= b_range[0]) & (path[:, 1] <= b_range[1]))
+        if not inside.all():  # say where a path that leaves the map ends up
+            k = int(np.argmin(inside))
+            exit_at = _clip_to_frame(path[k - 1], path[k], w_range, b_range)
+            end = path[-1]
+            ax.annotate(f"{label}: leaves the map,\nends at ({end[0]:.0f}, {end[1]:.0f})",
+                        xy=exit_at, xytext=(-6, -8), textcoords="offset points",
+                        ha="right", va="top", color=color, fontsize=9,
+                        bbox={"boxstyle": "round", "fc": "white", "ec": color, "alpha": 0.9})
+    ax.plot(*CLIFF_START, "*", color="white", mec="k", ms=15, label="start")
     ax.set(xlim=w_range, ylim=b_range, xlabel="$W_h$", ylabel="$b$",
            title="loss surface of a one-unit tanh RNN (T = 20)")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=9, loc="lower left")
     return ax

@@ -94,7 +94,9 @@ def test_check_modules_cover_exactly_the_test_cells(aid):
     for gid in gids:
         assert public[gid] and hidden[gid], f"{gid}: needs public and hidden checks"
         for check in public[gid] + hidden[gid]:
-            assert check.message.strip(), f"{gid}/{check.name}: a message names the mistake"
+            assert check.message.strip() or check.retests, (
+                f"{gid}/{check.name}: a message names the mistake (a hidden check may "
+                "inherit the message of the public check it re-tests)")
             assert "out" in check.code
         for check in public[gid]:
             assert not (isinstance(check.expected, str) and check.expected == FROM_REFERENCE), (

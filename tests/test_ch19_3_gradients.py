@@ -1,6 +1,8 @@
 """19-3 (梯度消失以及梯度爆炸): the reference clipping equals PyTorch's, the reference
 Jacobian norms equal torch.autograd's, the cliff demo really diverges without clipping
-and converges with it, and each public check catches the mistake its message names."""
+and converges with it, the numbers the prose quotes are the ones the notebook computes,
+every figure is legible, and each public check catches the mistake its message names (and
+only that one, plus the composite all_together)."""
 
 
 import numpy as np
@@ -184,7 +186,62 @@ def test_scaled_orthogonal_and_propagate_gradient():
     assert bad is not None and 5 < bad < 20  # 6^d overflows float16 (max 65504) within steps
 
 
+# ---------------------------------------------------------------- the prose
+def test_numbers_the_prose_quotes_are_what_the_notebook_computes(ref):
+    """The markdown quotes numbers computed with fixed seeds (no wall time): they stay true."""
+    jacobians, product_norms = ref["tanh_step_jacobians"], ref["jacobian_product_norms"]
+    # section 2: 60 steps of rho = 0.8 leave about 1e-6; 1.5^60 = 3.7e10
+    Wh = gradients.scaled_orthogonal(32, 0.8, seed=0)
+    tanh_norms = product_norms(jacobians(gradients.tanh_rnn_states(Wh, 60, seed=1), Wh))
+    assert 1e-7 < tanh_norms[-1] < 1e-5 and 1e-7 < 0.8**60 < 1e-5
+    assert f"{1.5**60:.1e}" == "3.7e+10"
+    # section 3 (optional): rho = 2, T = 800
+    H, T = 32, 800
+    Wh = gradients.scaled_orthogonal(H, 2.0, seed=0)
+    J = jacobians(gradients.tanh_rnn_states(Wh, T, seed=1), Wh)
+    first_bad = {}
+    with np.errstate(over="ignore", invalid="ignore"):
+        for dtype in (np.float16, np.float32, np.float64):
+            G = gradients.propagate_gradient(J.astype(dtype), np.ones(H, dtype=dtype))
+            first_bad[dtype] = gradients.first_nonfinite(G[::-1])
+    assert first_bad == {np.float16: 75, np.float32: 726, np.float64: None}
+    true_norm = np.linalg.norm(gradients.propagate_gradient(J, np.ones(H))[::-1], axis=1)
+    growth = (true_norm[-1] / true_norm[0]) ** (1 / T)
+    assert f"{growth:.2f}" == "1.14" and growth**T > 1e44
+    assert 5000 < np.log(np.finfo(np.float64).max / true_norm[0]) / np.log(growth) < 6000
+    # section 4: where the gradient of Wh comes from
+    shares = {}
+    for rho in (0.8, 1.0, 1.5):
+        Wh = gradients.scaled_orthogonal(32, rho, seed=0)
+        h = gradients.tanh_rnn_states(Wh, 100, seed=1)
+        G = gradients.propagate_gradient(jacobians(h, Wh), np.ones(32) / np.sqrt(32))
+        shares[rho] = gradients.weight_gradient_shares(h, G)
+    assert shares[0.8][-10:].sum() > 0.9 and 1e-6 < shares[0.8][:50].sum() < 1e-5
+    assert shares[1.0][-10:].sum() < 0.5 < shares[1.5][:50].sum() - 0.4
+    assert np.allclose([s.sum() for s in shares.values()], 1.0)
+    # section 5: the clipped arrow turns from 9.5 to 26.6 degrees
+    g = np.array([3.0, 0.5])
+    arrows = (g, ref["clip_by_value"]({"g": g}, 1.0)["g"],
+              ref["clip_by_norm"]({"g": g}, 1.0)[0]["g"])
+    angles = [np.degrees(np.arctan2(v[1], v[0])) for v in arrows]
+    assert [f"{a:.1f}" for a in angles] == ["9.5", "26.6", "9.5"]
+    # section 6 (optional): the cliff
+    plain = gradients.train_cliff()
+    assert f"{plain['grad_norm'][0]:.2f}" == "0.35" and round(plain["grad_norm"][1]) == 184
+    assert f"{plain['loss'][0]:.2f}" == "0.53" and f"{plain['loss'][-1]:.2f}" == "1.44"
+    assert np.round(plain["path"][2]).tolist() == [24.0, 50.0]
+    # section 7: the additive cell stays near 1, the tanh cell falls to about 1e-15
+    Wh = gradients.scaled_orthogonal(32, 0.9, seed=0)
+    h_tanh = gradients.tanh_rnn_states(Wh, 100, seed=1, input_scale=0.5)
+    _, J_add = gradients.additive_cell(Wh, 100, alpha=0.02, seed=1, input_scale=0.5)
+    assert 1e-16 < product_norms(jacobians(h_tanh, Wh))[-1] < 1e-14
+    assert 1 < product_norms(J_add)[-1] < 10
+    assert np.linalg.norm(J_add - np.eye(32), 2, axis=(1, 2)).max() <= 0.02 * 0.9 + 1e-12
+
+
 # ---------------------------------------------------------------- the checks
+# each public check isolates one rule: a typical mistake fails the check named for it and
+# the composite all_together, nothing else (the corpus in autograder/tests/cases grades them)
 def test_clip_by_value_checks_name_the_mistake(ref):
     def positive_only(grads, threshold):
         return {k: np.minimum(g, threshold) for k, g in grads.items()}
@@ -194,9 +251,18 @@ def test_clip_by_value_checks_name_the_mistake(ref):
             np.clip(g, -threshold, threshold, out=g)
         return grads
 
+    def replaces_entries(grads, threshold):
+        for k in grads:
+            grads[k] = np.clip(grads[k], -threshold, threshold)
+        return grads
+
     def first_key_only(grads, threshold):
         name = next(iter(grads))
         return {name: np.clip(grads[name], -threshold, threshold)}
+
+    def last_array_only(grads, threshold):
+        return {k: np.clip(g, -threshold, threshold) if k == list(grads)[-1] else g.copy()
+                for k, g in grads.items()}
 
     def by_norm(grads, threshold):
         return ref["clip_by_norm"](grads, threshold)[0]
@@ -204,14 +270,22 @@ def test_clip_by_value_checks_name_the_mistake(ref):
     def hard_coded(grads, threshold):
         return {k: np.clip(g, -1.0, 1.0) for k, g in grads.items()}
 
+    def same_arrays(grads, threshold):
+        return {k: g if np.abs(g).max() <= threshold else np.clip(g, -threshold, threshold)
+                for k, g in grads.items()}
+
     def failed(function):
         return failures(mutant(ref, clip_by_value=function), "test_clip_by_value")
 
-    assert failed(positive_only) == {"large_negative_values", "every_array", "uses_threshold"}
-    assert failed(in_place) == {"inputs_not_modified"}
-    assert "returns_dict_with_same_keys" in failed(first_key_only)
+    assert failed(positive_only) == {"large_negative_values", "all_together"}
+    # handing back the caller's arrays, changed or not, breaks both documented rules
+    for function in (in_place, replaces_entries):
+        assert failed(function) == {"new_arrays_when_nothing_is_clipped", "inputs_not_modified"}
+    assert "dict_with_same_keys_and_shapes" in failed(first_key_only)
+    assert failed(last_array_only) == {"every_array", "uses_threshold", "all_together"}
     assert {"inside_unchanged", "large_positive_values"} <= failed(by_norm)
-    assert failed(hard_coded) == {"uses_threshold"}
+    assert failed(hard_coded) == {"uses_threshold", "all_together"}
+    assert failed(same_arrays) == {"new_arrays_when_nothing_is_clipped"}
 
 
 def test_clip_by_norm_checks_name_the_mistake(ref):
@@ -226,7 +300,7 @@ def test_clip_by_norm_checks_name_the_mistake(ref):
         return clipped, global_norm(grads)
 
     def always_scale(grads, max_norm):
-        norm = global_norm(grads)
+        norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
         return {k: g * (max_norm / norm) for k, g in grads.items()}, norm
 
     def norm_after(grads, max_norm):
@@ -238,6 +312,14 @@ def test_clip_by_norm_checks_name_the_mistake(ref):
         scale = max_norm / norm if norm > max_norm else 1.0
         return {k: g * scale for k, g in grads.items()}, norm
 
+    def spectral(grads, max_norm):
+        norm = float(np.sqrt(sum(np.linalg.norm(g, 2) ** 2 for g in grads.values())))
+        scale = max_norm / norm if norm > max_norm else 1.0
+        return {k: g * scale for k, g in grads.items()}, norm
+
+    def hard_coded(grads, max_norm):
+        return ref["clip_by_norm"](grads, 1.0)
+
     def in_place(grads, max_norm):
         norm = global_norm(grads)
         if norm > max_norm:
@@ -245,18 +327,44 @@ def test_clip_by_norm_checks_name_the_mistake(ref):
                 g *= max_norm / norm
         return grads, norm
 
+    def same_arrays(grads, max_norm):
+        norm = global_norm(grads)
+        if norm <= max_norm:
+            return grads, norm
+        return {k: g * (max_norm / norm) for k, g in grads.items()}, norm
+
+    def divides_by_zero(grads, max_norm):
+        norm = global_norm(grads)
+        scale = min(1.0, max_norm / norm)
+        return {k: g * scale for k, g in grads.items()}, norm
+
+    def array_norm(grads, max_norm):
+        clipped, norm = ref["clip_by_norm"](grads, max_norm)
+        return clipped, np.array([norm])
+
+    def int_zero(grads, max_norm):
+        clipped, norm = ref["clip_by_norm"](grads, max_norm)
+        return clipped, norm if norm > 0 else 0
+
     def only_dict(grads, max_norm):
         return ref["clip_by_norm"](grads, max_norm)[0]
 
     def failed(function):
         return failures(mutant(ref, clip_by_norm=function), "test_clip_by_norm")
 
-    assert failed(per_array) == {"one_global_norm", "every_element_counts", "uses_max_norm"}
-    assert failed(always_scale) == {"below_max_norm_unchanged"}
-    assert failed(norm_after) == {"norm_before_clipping", "every_element_counts"}
+    assert failed(per_array) == {"one_global_norm", "all_together"}
+    assert failed(always_scale) == {"below_max_norm_unchanged", "zero_gradients"}
+    assert failed(norm_after) == {"norm_before_clipping", "uses_max_norm",
+                                  "every_element_counts", "all_together"}
     assert "norm_before_clipping" in failed(sum_of_norms)
     assert "below_max_norm_unchanged" not in failed(sum_of_norms)
-    assert failed(in_place) == {"inputs_not_modified"}
+    assert failed(spectral) == {"every_element_counts", "all_together"}
+    assert failed(hard_coded) == {"uses_max_norm", "one_global_norm"}
+    assert failed(in_place) == {"new_arrays_when_not_clipped", "inputs_not_modified"}
+    assert failed(same_arrays) == {"new_arrays_when_not_clipped"}
+    assert failed(divides_by_zero) == {"zero_gradients"}
+    assert {"norm_is_a_float", "zero_gradients"} <= failed(array_norm)
+    assert failed(int_zero) == {"zero_gradients"}
     assert "returns_pair" in failed(only_dict)
 
 
@@ -273,14 +381,17 @@ def test_jacobian_checks_name_the_mistake(ref):
     def previous_state(h, Wh):
         return (1 - np.roll(h, 1, axis=0) ** 2)[:, :, None] * Wh.T
 
+    def as_list(h, Wh):
+        return list(ref["tanh_step_jacobians"](h, Wh))
+
     def failed(function):
         return failures(mutant(ref, tanh_step_jacobians=function), "test_tanh_step_jacobians")
 
-    assert failed(not_transposed) == {"zero_states_give_Wh_transposed", "rows_scaled"}
-    assert failed(one_minus_h) == {"identity_Wh_gives_tanh_derivative", "rows_scaled",
-                                   "each_step_its_own_state"}
-    assert failed(columns_scaled) == {"rows_scaled"}
-    assert failed(previous_state) == {"each_step_its_own_state"}
+    assert failed(not_transposed) == {"zero_states_give_Wh_transposed", "all_together"}
+    assert failed(one_minus_h) == {"identity_Wh_gives_tanh_derivative", "all_together"}
+    assert failed(columns_scaled) == {"rows_scaled", "all_together"}
+    assert failed(previous_state) == {"each_step_its_own_state", "all_together"}
+    assert failed(as_list) == {"array_of_shape_T_H_H"}
 
 
 def test_product_norm_checks_name_the_mistake(ref):
@@ -295,6 +406,9 @@ def test_product_norm_checks_name_the_mistake(ref):
 
     def frobenius(J):
         return np.array([np.linalg.norm(p) for p in products(J)])
+
+    def largest_entry(J):
+        return np.array([np.abs(p).max() for p in products(J)])
 
     def wrong_order(J):
         return np.array([np.linalg.norm(p, 2) for p in products(J, reverse=True)])
@@ -314,11 +428,13 @@ def test_product_norm_checks_name_the_mistake(ref):
         return failures(mutant(ref, jacobian_product_norms=function),
                         "test_jacobian_product_norms")
 
-    assert failed(frobenius) == {"spectral_not_frobenius", "spectral_not_largest_entry"}
-    assert failed(wrong_order) == {"order_of_the_product"}
+    assert failed(frobenius) == {"spectral_not_frobenius", "all_together"}
+    assert failed(largest_entry) == {"spectral_not_largest_entry", "all_together"}
+    assert failed(wrong_order) == {"order_of_the_product", "all_together"}
     # J_1 J_2 ... is the right product in the wrong order: both messages apply
-    assert failed(from_first) == {"counts_back_from_the_last_step", "order_of_the_product"}
-    assert failed(product_of_norms) == {"norm_of_the_product"}
+    assert failed(from_first) == {"counts_back_from_the_last_step", "order_of_the_product",
+                                  "all_together"}
+    assert failed(product_of_norms) == {"norm_of_the_product", "all_together"}
     assert failed(in_place) == {"inputs_not_modified"}
 
 
@@ -328,6 +444,38 @@ def test_solution_notebook_draws_every_figure_quietly(executed_solution):
     nb = executed_solution(A)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     figures = sum("image/png" in o.get("data", {}) for o in outputs)
-    assert figures == 6  # norms vs distance, overflow, per step, clip geometry, cliff, cells
+    assert figures == 6  # norms vs distance, overflow, dWh shares, clip geometry, cliff, cells
     assert not [o for o in outputs if o.get("name") == "stderr"], "a warning escaped"
     assert not [o for o in outputs if o.get("output_type") == "error"]
+
+
+@pytest.mark.slow
+def test_every_figure_is_legible_at_100_percent(monkeypatch):
+    """Run the solution's code cells with Agg; every figure shown is legible as JupyterLab
+    shows it (tests/legibility.py: no text under 9 px)."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    import nbformat
+
+    from autograder.reference import source_notebook
+    from tests.legibility import too_small
+
+    matplotlib.use("Agg")
+    shown = []
+
+    def show(*args, **kwargs):
+        for number in plt.get_fignums():
+            figure = plt.figure(number)
+            shown.append((figure.axes[0].get_title(), too_small(figure)))
+            plt.close(figure)
+
+    monkeypatch.setattr(plt, "show", show)
+    nb = nbformat.read(source_notebook(A), as_version=4)
+    scope = {"__name__": "__main__"}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            source = "\n".join(line for line in cell.source.splitlines()
+                               if not line.startswith("%"))
+            exec(compile(source, "<cell>", "exec"), scope)  # noqa: S102 - our own notebook
+    assert len(shown) == 6
+    assert [(title, small) for title, small in shown if small] == []

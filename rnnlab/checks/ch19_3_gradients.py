@@ -31,9 +31,10 @@ GRADS = {
     "b": np.array([0.2, -1.2]),
 }
 GRADS_SHAPES = {"Wx": (2, 3), "Wh": (2, 2), "b": (2,)}
-# the same shapes, too large only on the positive side: clipping one side is not tested here
+# the same shapes, too large only on the positive side (negatives within [-0.5, 0.5]): a
+# missing lower side shows in large_negative_values and all_together, not here
 POSITIVE = {
-    "Wx": np.array([[0.5, 2.0, 1.5], [-0.25, 3.0, -1.0]]),
+    "Wx": np.array([[0.5, 2.0, 1.5], [-0.25, 3.0, -0.4]]),
     "Wh": np.array([[4.0, 0.75], [1.25, -0.5]]),
     "b": np.array([0.2, 1.2]),
 }
@@ -70,6 +71,10 @@ BOTH_PATHS_KEPT = (  # clip_by_norm leaves its inputs alone, clipping (1.0) or n
     "    out.append(list(g) == list(grads) and all(\n"
     "        np.array_equal(g[k], grads[k]) for k in grads))"
 )
+
+# probes that call a function twice hand it a fresh copy each time: an in-place change shows
+# once, in inputs_not_modified
+COPY = "def _fresh(d):\n    return {k: v.copy() for k, v in d.items()}"
 
 INPLACE_HINT = "不要用 `*=`、`g[...] = ...` 或 `out=g` 這類原地 (in-place) 運算，請產生新的陣列。"
 
@@ -238,14 +243,23 @@ CHECKS = {
         case(
             "every_array",
             "out = clip_by_value(grads, 1.0)",
-            {"grads": GRADS},
-            "每一個陣列（Wx、Wh、b，不同 shape）的每一個元素都要裁剪到 [-1, 1]。",
+            {"grads": POSITIVE},
+            "dict 裡的每一個陣列（Wx、Wh、b，shape 不同）都要裁剪，不是只有第一個或最後一個："
+            "用 for name, g in grads.items() 走過每一個。",
         ),
         case(
             "uses_threshold",
             "out = clip_by_value(grads, 0.5)",
-            {"grads": GRADS},
+            {"grads": POSITIVE},
             "threshold = 0.5 時結果不對：請用參數 threshold，不要把門檻值寫死成 1。",
+        ),
+        case(
+            "all_together",
+            "out = clip_by_value(grads, 0.8)",
+            {"grads": GRADS},
+            "正負兩邊都有太大的值時（threshold = 0.8）結果不對：每個陣列的每個元素都要限制在 "
+            "[-threshold, threshold]，np.clip(g, -threshold, threshold)；"
+            "上面較簡單的檢查會指出是哪一項。",
         ),
         Check(
             name="new_arrays_when_nothing_is_clipped",
@@ -255,8 +269,7 @@ CHECKS = {
             compare="equal",
             message="沒有元素需要裁剪時，也要回傳新的 dict 和新的陣列（複本）："
                     "回傳了呼叫者原來的陣列，之後更新參數或修改回傳值時會改到原來的梯度。"
-                    "np.clip 一定回傳新的陣列；"
-                    "若你跳過了不需要裁剪的陣列，請用 g.copy()。",
+                    "np.clip 一定回傳新的陣列；若你跳過了不需要裁剪的陣列，請用 g.copy()。",
         ),
         Check(
             name="inputs_not_modified",
@@ -278,8 +291,9 @@ CHECKS = {
         ),
         Check(
             name="dict_with_same_keys_and_shapes",
-            code="import numpy as np\nout = []\nfor m in (1.0, 100.0):  # clipped, not clipped\n"
-                 "    res = clip_by_norm(grads, m)[0]\n"
+            code=f"import numpy as np\n{COPY}\nout = []\n"
+                 "for m in (1.0, 100.0):  # clipped, not clipped\n"
+                 "    res = clip_by_norm(_fresh(grads), m)[0]\n"
                  f"    out.append({SHAPES.format(r='res')})",
             inputs={"grads": GRADS},
             expected=[GRADS_SHAPES, GRADS_SHAPES],
@@ -289,7 +303,8 @@ CHECKS = {
         ),
         Check(
             name="norm_is_a_float",
-            code="out = [isinstance(clip_by_norm(grads, m)[1], float) for m in (1.0, 100.0)]",
+            code=f"{COPY}\nout = [isinstance(clip_by_norm(_fresh(grads), m)[1], float)\n"
+                 "       for m in (1.0, 100.0)]  # clipped, not clipped",
             inputs={"grads": GRADS},
             expected=[True, True],
             compare="equal",
@@ -298,19 +313,20 @@ CHECKS = {
         ),
         case(
             "norm_before_clipping",
-            "out = clip_by_norm(grads, 1.0)[1]",
+            f"{COPY}\nout = [clip_by_norm(_fresh(grads), m)[1] for m in (1.0, 10.0)]",
             {"grads": THREE_FOUR},
-            "回傳的 norm 應是裁剪「前」的 global norm sqrt(3² + 4²) = 5：得到 1 表示回傳了"
-            "裁剪後的 norm；得到 7 表示把各陣列的 norm 相加；得到 3 或 4 表示只算了一個陣列。",
-            expected=5.0,
+            "回傳的 norm 應是裁剪「前」的 global norm sqrt(3² + 4²) = 5，有裁剪（位置 [0]）和"
+            "沒裁剪（位置 [1]）時都一樣：得到 1 表示回傳了裁剪後的 norm；得到 7 表示把各陣列的 "
+            "norm 相加；得到 3 或 4 表示只算了一個陣列。",
+            expected=[5.0, 5.0],
         ),
         case(
             "below_max_norm_unchanged",
-            "out = clip_by_norm(grads, 1.0)",
+            "out = clip_by_norm(grads, 1.0)[0]",
             {"grads": SMALL},
-            "global norm 是 0.5，沒有超過 max_norm = 1，梯度應原封不動（norm 照樣回傳）：只有 "
+            "global norm 沒有超過 max_norm 時（這裡 0.5 ≤ 1），梯度應原封不動：只有 "
             "norm > max_norm 時才乘上 max_norm / norm；每次都乘會把小的梯度放大。",
-            expected=(SMALL, 0.5),
+            expected=SMALL,
         ),
         Check(
             name="new_arrays_when_not_clipped",
@@ -331,6 +347,23 @@ CHECKS = {
             expected=(ZEROS, 0.0, True),
         ),
         case(
+            "uses_max_norm",
+            "out = clip_by_norm(grads, 2.0)",
+            {"grads": ONE_VECTOR},
+            "norm 是 5、max_norm = 2 時，[3, -4] 應縮放成 [1.2, -1.6]（係數 2 / 5）："
+            "請用參數 max_norm，不要寫死。",
+            expected=({"g": np.array([1.2, -1.6])}, 5.0),
+        ),
+        case(
+            "every_element_counts",
+            "out = clip_by_norm(grads, 1.0)",
+            {"grads": ONE_MATRIX},
+            "global norm 要把矩陣的每一個元素都算進去：sqrt(1 + 4 + 4 + 16 + 0 + 4) = sqrt(29) "
+            "≈ 5.385（np.sqrt(np.sum(g**2))；不是矩陣的 spectral norm np.linalg.norm(g, 2)，"
+            "也不是最大的元素），再把每個元素乘上 max_norm / norm。",
+            rtol=1e-5,
+        ),
+        case(
             "one_global_norm",
             "out = clip_by_norm(grads, 2.5)[0]",
             {"grads": THREE_FOUR},
@@ -340,20 +373,12 @@ CHECKS = {
             expected={"a": np.array([1.5, 0.0]), "b": np.array([0.0, -2.0])},
         ),
         case(
-            "every_element_counts",
+            "all_together",
             "out = clip_by_norm(grads, 1.0)",
-            {"grads": MATRIX},
-            "global norm 要把矩陣的每一個元素都算進去：sqrt(1 + 4 + 4 + 16 + 4) = sqrt(29) "
-            "≈ 5.385（不是矩陣的 spectral norm，也不是最大的元素），再把每個元素乘上 "
-            "max_norm / norm。",
-            rtol=1e-5,
-        ),
-        case(
-            "uses_max_norm",
-            "out = clip_by_norm(grads, 1.0)[0]",
             {"grads": GRADS},
-            "三個梯度一起縮放到 global norm = 1 時結果不對：係數是 max_norm / norm，每個陣列都乘上"
-            "同一個係數（方向不變）；請用參數 max_norm，不要寫死。",
+            "三個梯度一起縮放到 global norm = 1 時 (clipped, norm) 不對：norm 是所有陣列所有"
+            "元素平方和的平方根，每個陣列都乘上同一個係數 max_norm / norm；"
+            "上面較簡單的檢查會指出是哪一項。",
             rtol=1e-5,
         ),
         Check(

@@ -35,16 +35,38 @@ def unchanged_inputs(function: str, args: Sequence[str], inputs: Mapping[str, An
     """
     call = call or f"{function}({', '.join(args)})"
     names = ", ".join(args)
-    code = ("import copy as _copy\nimport numpy as _np\n"
+    code = ("import copy as _copy\n"
+            "from rnnlab.checks.factories import same as _same\n"
             f"_before = [_copy.deepcopy(a) for a in ({names},)]\n"
             f"{call}\n"
-            f"out = [bool(_np.array_equal(a, b)) if isinstance(b, _np.ndarray) else a == b\n"
-            f"       for a, b in zip(({names},), _before)]")
+            f"out = [_same(a, b) for a, b in zip(({names},), _before)]")
     message = message or (
         f"{function} 修改了傳進來的參數（順序為 {names}）：不要用 `+=`、`*=`、`.append`、"
         "`.sort()` 這類原地 (in-place) 運算改輸入，請建立新的陣列或 list。")
     return Check(name=name, code=code, inputs=dict(inputs), expected=[True] * len(args),
                  message=message, compare="equal", weight=weight)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values, arrays compared elementwise (with their dtype and shape), containers
+    recursively: what "left unchanged" means for a function's arguments."""
+    import numpy as np
+
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
+                and a.dtype == b.dtype and a.shape == b.shape
+                and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f")))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(same, a, b))
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - e.g. a pandas object: compare its values
+        try:
+            return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+        except Exception:  # noqa: BLE001
+            return False
 
 
 def returns_type(function: str, call: str, type_name: str, message: str, *,
