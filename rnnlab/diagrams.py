@@ -1,10 +1,12 @@
 """Unrolled-RNN diagrams drawn with matplotlib, in one consistent style for chapter 19.
 
 Primitives (``draw_cell``, ``draw_node``, ``draw_arrow``, ``draw_window``,
-``draw_bptt_step``, ``draw_unrolled``) build the pictures; ``one_to_one_diagram`` …
-``stacked_diagram`` and ``rnn_types_overview`` draw the RNN types of 19-1 and return a
-Figure (named ``*_diagram`` so they never shadow the notebooks' graded functions). No
-figure needs the network or data.
+``draw_bptt_step``, ``draw_unrolled``, ``draw_words``) build the pictures;
+``one_to_one_diagram`` … ``stacked_diagram``, ``unrolled_diagram`` and
+``rnn_types_overview`` draw the RNN types of 19-1 and return a Figure (named ``*_diagram``
+so they never shadow the notebooks' graded functions). No figure needs the network or data.
+Each figure fits JupyterLab's output area (about 975 px at 100 dpi), so it is shown at
+full size and its smallest text, 10 pt, measures about 14 px on screen.
 
 Conventions: time runs left to right (column ``t``), layers stack bottom to top (row
 ``layer``), inputs ``x_t`` sit below the first layer and outputs ``y_t`` above the last.
@@ -12,7 +14,9 @@ Every artist carries a gid (``"cell"``, ``"input"``, ``"output"``, ``"state"``,
 ``"arrow-time"``, ``"arrow-depth"``, ``"arrow-in"``, ``"arrow-out"``, ``"arrow-feedback"``,
 ``"arrow-context"``, ``"arrow-backward"``, ``"window"``) so that notebooks can restyle it
 and tests can count it. Labels are English/LaTeX (mathtext) so that they render without a
-CJK font; the zh-TW explanation lives in the notebook's markdown.
+CJK font; the zh-TW explanation lives in the notebook's markdown. ``words_in`` and
+``words_out`` write example tokens under the inputs and over the outputs (the application
+that each RNN type is known for).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
@@ -38,8 +43,11 @@ COLORS = {
     "arrow": "#333333",
     "highlight": "#d62728",  # BPTT / highlighted arrows
     "window": "#fff2cc",  # truncation windows
+    "note": "#444444",  # secondary text (layer names, "time", "encoder"): 9.7:1 on white
+    "word": "#1f1f1f",  # example tokens under inputs / over outputs
 }
 FONT_SIZE = 12
+WORD_GAP = 0.1  # between a node and its example word (data units)
 
 
 # ---------------------------------------------------------------- canvas
@@ -50,9 +58,16 @@ def new_figure(width: float = 6.0, height: float = 3.0,
     fig = Figure(figsize=(width, height), layout="constrained")
     axes = list(fig.subplots(1, ncols, squeeze=False)[0])
     for ax in axes:
-        ax.set_aspect("equal")
-        ax.set_axis_off()
+        _blank(ax)
     return fig, axes
+
+
+def _blank(ax: Axes) -> None:
+    """Equal aspect, no frame and no tick labels (hidden ones are still drawn objects)."""
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_xticks([])
+    ax.set_yticks([])
 
 
 def fit(ax: Axes, margin: float = 0.25) -> None:
@@ -65,10 +80,13 @@ def fit(ax: Axes, margin: float = 0.25) -> None:
         box = patch.get_extents().transformed(ax.transData.inverted())
         xs += [box.x0, box.x1]
         ys += [box.y0, box.y1]
-    for text in ax.texts:
+    for text in ax.texts:  # the anchor, and roughly how far the text reaches from it
         x, y = text.get_position()
-        xs.append(x)
-        ys.append(y)
+        reach = 0.075 * len(text.get_text()) if not text.get_text().startswith("$") else 0.2
+        left = {"left": 0.0, "center": reach, "right": 2 * reach}[text.get_ha()]
+        xs += [x - left, x - left + 2 * reach]
+        ys += [y - (0.3 if text.get_va() == "top" else 0.0),
+               y + (0.3 if text.get_va() == "bottom" else 0.0)]
     if xs:
         ax.set_xlim(min(xs) - margin, max(xs) + margin)
         ax.set_ylim(min(ys) - margin, max(ys) + margin)
@@ -92,18 +110,38 @@ def draw_cell(ax: Axes, xy: tuple[float, float], label: str = "", *,
 
 
 def draw_node(ax: Axes, xy: tuple[float, float], label: str = "", *,
-              kind: str = "input", radius: float = NODE_R) -> Circle:
+              kind: str = "input", radius: float = NODE_R) -> Circle | FancyBboxPatch:
     """A circle centred at ``xy`` for an input ``x_t``, an output ``y_t`` or a state
-    such as ``h_0`` (``kind`` = ``"input"``, ``"output"`` or ``"state"``; it is the gid)."""
+    such as ``h_0`` (``kind`` = ``"input"``, ``"output"`` or ``"state"``; it is the gid).
+    A plain-text label longer than 3 characters (a token such as ``"<bos>"``) gets a pill
+    as wide as the text instead, so that it is written at the same size as the others."""
     face, edge = COLORS[kind]
-    circle = Circle(xy, radius, facecolor=face, edgecolor=edge, linewidth=1.6, zorder=3)
-    circle.set_gid(kind)
-    ax.add_patch(circle)
+    style = {"facecolor": face, "edgecolor": edge, "linewidth": 1.6, "zorder": 3}
+    if label and not label.startswith("$") and len(label) > 3:
+        width = max(2 * radius, 0.15 * len(label) + 0.2)
+        x, y = xy
+        node = FancyBboxPatch((x - width / 2, y - radius), width, 2 * radius,
+                              boxstyle=f"round,pad=0,rounding_size={radius}", **style)
+    else:
+        node = Circle(xy, radius, **style)
+    node.set_gid(kind)
+    ax.add_patch(node)
     if label:
-        long_text = not label.startswith("$") and len(label) > 3  # e.g. "<bos>"
-        ax.text(*xy, label, ha="center", va="center", zorder=4,
-                fontsize=FONT_SIZE - (4 if long_text else 1))
-    return circle
+        ax.text(*xy, label, ha="center", va="center", zorder=4, fontsize=FONT_SIZE - 1)
+    return node
+
+
+def draw_words(ax: Axes, centres: Sequence[tuple[float, float]], words: Sequence[str], *,
+               below: bool = True, radius: float = NODE_R) -> None:
+    """Write example ``words`` under (``below``) or over the nodes centred at ``centres``
+    (e.g. the tokens a sentence is made of, under its inputs ``x_t``)."""
+    if len(words) != len(centres):
+        raise ValueError(f"{len(words)} words for {len(centres)} nodes")
+    side = -1 if below else 1
+    for (x, y), word in zip(centres, words):
+        ax.text(x, y + side * (radius + WORD_GAP), word, ha="center",
+                va="top" if below else "bottom", fontsize=FONT_SIZE - 1,
+                color=COLORS["word"], style="italic", gid="word")
 
 
 def draw_arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], *,
@@ -323,6 +361,14 @@ def _finish(ax: Axes, title: str | None) -> None:
     fit(ax)
 
 
+def _words(ax: Axes, lay: Layout, words_in, words_out) -> None:
+    """Example tokens under the layout's inputs and over its outputs."""
+    if words_in is not None:
+        draw_words(ax, [lay.inputs[t] for t in sorted(lay.inputs)], words_in)
+    if words_out is not None:
+        draw_words(ax, [lay.outputs[t] for t in sorted(lay.outputs)], words_out, below=False)
+
+
 def one_to_one_diagram(ax: Axes | None = None, title: str | None = "one to one") -> Figure:
     """One input, one output, no time axis: a plain feed-forward (DNN) layer."""
     fig, ax = _panel(ax, 2.0, 3.4)
@@ -333,56 +379,71 @@ def one_to_one_diagram(ax: Axes | None = None, title: str | None = "one to one")
 
 
 def one_to_many_diagram(T: int = 4, feedback: bool = False, ax: Axes | None = None,
-                title: str | None = "one to many") -> Figure:
+                        title: str | None = "one to many",
+                        words_in: Sequence[str] | None = None,
+                        words_out: Sequence[str] | None = None) -> Figure:
     """One input at the first step, an output at every step (e.g. image captioning);
     ``feedback`` draws the variant that feeds each output into the next step."""
     fig, ax = _panel(ax, 1.4 + 1.3 * T, 3.6)
-    draw_unrolled(ax, T, inputs="first", outputs="all", feedback=feedback)
+    lay = draw_unrolled(ax, T, inputs="first", outputs="all", feedback=feedback)
+    _words(ax, lay, words_in, words_out)
     _finish(ax, title)
     return fig
 
 
 def many_to_one_diagram(T: int = 4, ax: Axes | None = None,
-                title: str | None = "many to one") -> Figure:
+                        title: str | None = "many to one",
+                        words_in: Sequence[str] | None = None,
+                        words_out: Sequence[str] | None = None) -> Figure:
     """An input at every step, one output from the last state (e.g. review sentiment)."""
     fig, ax = _panel(ax, 1.4 + 1.3 * T, 3.6)
-    draw_unrolled(ax, T, inputs="all", outputs="last", output_labels=["$y$"])
+    lay = draw_unrolled(ax, T, inputs="all", outputs="last", output_labels=["$y$"])
+    _words(ax, lay, words_in, words_out)
     _finish(ax, title)
     return fig
 
 
 def many_to_many_diagram(T: int = 4, ax: Axes | None = None,
-                 title: str | None = "many to many (aligned)") -> Figure:
+                         title: str | None = "many to many (aligned)",
+                         words_in: Sequence[str] | None = None,
+                         words_out: Sequence[str] | None = None) -> Figure:
     """An input and an output at every step (e.g. tagging every word)."""
     fig, ax = _panel(ax, 1.4 + 1.3 * T, 3.6)
-    draw_unrolled(ax, T, inputs="all", outputs="all")
+    lay = draw_unrolled(ax, T, inputs="all", outputs="all")
+    _words(ax, lay, words_in, words_out)
     _finish(ax, title)
     return fig
 
 
 def encoder_decoder_diagram(T_in: int = 3, T_out: int = 4, feedback: bool = False,
-                    ax: Axes | None = None,
-                    title: str | None = "many to many (encoder-decoder)") -> Figure:
+                            ax: Axes | None = None,
+                            title: str | None = "many to many (encoder-decoder)",
+                            words_in: Sequence[str] | None = None,
+                            words_out: Sequence[str] | None = None) -> Figure:
     """An encoder reads ``T_in`` inputs; its last state ``h_T`` starts a decoder that
-    writes ``T_out`` outputs (e.g. translation, where the lengths differ)."""
-    fig, ax = _panel(ax, 1.6 + 1.3 * (T_in + T_out), 3.6)
+    writes ``T_out`` outputs (e.g. translation, where the lengths differ). The decoder's
+    first input is the start token ``<bos>``."""
+    fig, ax = _panel(ax, 1.2 + 1.2 * (T_in + T_out), 3.8)
     enc = draw_unrolled(ax, T_in, inputs="all", outputs="none")
     start = (T_in + 0.6) * DX  # a gap between encoder and decoder
     dec = draw_unrolled(ax, T_out, inputs="first", outputs="all", origin=(start, 0.0),
                         h0=False, state="s", input_labels=["<bos>"], feedback=feedback)
     draw_arrow(ax, enc.cell_right(0, T_in - 1), dec.cell_left(0, 0), kind="context",
                label=f"$c=h_{{{T_in}}}$", label_offset=(0.0, 0.3))
+    _words(ax, enc, words_in, None)
+    _words(ax, dec, None, words_out)
+    low = -DY * 0.95 - NODE_R - (0.55 if words_in is not None else 0.2)
     for name, lay, steps in (("encoder", enc, T_in), ("decoder", dec, T_out)):
         x0 = lay.cells[(0, 0)][0]
         x1 = lay.cells[(0, steps - 1)][0]
-        ax.text((x0 + x1) / 2, -DY * 0.95 - NODE_R - 0.25, name, ha="center", va="top",
-                fontsize=FONT_SIZE - 1, style="italic", color="#555555")
+        ax.text((x0 + x1) / 2, low, name, ha="center", va="top",
+                fontsize=FONT_SIZE - 1, style="italic", color=COLORS["note"])
     _finish(ax, title)
     return fig
 
 
 def stacked_diagram(T: int = 4, layers: int = 3, ax: Axes | None = None,
-            title: str | None = "deep (stacked) RNN") -> Figure:
+                    title: str | None = "deep (stacked) RNN") -> Figure:
     """``layers`` RNNs stacked in space: layer l reads the states of layer l-1 at the
     same step; time runs along x, depth along y."""
     fig, ax = _panel(ax, 1.8 + 1.35 * T, 1.6 + 1.15 * layers)
@@ -390,31 +451,78 @@ def stacked_diagram(T: int = 4, layers: int = 3, ax: Axes | None = None,
     for layer in range(layers):  # name the rows on the right
         x, y = (T - 1) * DX + CELL_W / 2 + 0.25, layer * DY
         ax.text(x, y, f"layer {layer + 1}", ha="left", va="center",
-                fontsize=FONT_SIZE - 2, color="#555555")
+                fontsize=FONT_SIZE - 2, color=COLORS["note"])
     ax.annotate("", xy=(T * DX - 0.2, -DY * 1.55), xytext=(-0.4, -DY * 1.55),
-                arrowprops={"arrowstyle": "->", "color": "#888888"})
-    ax.text(T * DX - 0.2, -DY * 1.55, " time", ha="left", va="center", color="#888888",
-            fontsize=FONT_SIZE - 2)
+                arrowprops={"arrowstyle": "->", "color": COLORS["note"]})
+    ax.text(T * DX - 0.2, -DY * 1.55, " time", ha="left", va="center",
+            color=COLORS["note"], fontsize=FONT_SIZE - 2)
+    _finish(ax, title)
+    return fig
+
+
+def unrolled_diagram(T: int = 4, ax: Axes | None = None,
+                     title: str | None = "one cell unrolled: the same $W_x$, $W_h$, $b$ "
+                                         "at every step") -> Figure:
+    """The sequence an RNN reads (no read-out yet), with the weights on the arrows: every
+    input arrow is ``W_x``, every arrow in time is ``W_h`` (shared by all steps)."""
+    fig, ax = _panel(ax, 1.6 + 1.45 * T, 3.0)
+    lay = draw_unrolled(ax, T, inputs="all", outputs="none")
+    for t in range(T):
+        x, _ = lay.cells[(0, t)]
+        y = (lay.inputs[t][1] + NODE_R + lay.cell_bottom(0, t)[1]) / 2
+        ax.text(x + 0.1, y, "$W_x$", ha="left", va="center", fontsize=FONT_SIZE - 1,
+                color=COLORS["note"])
+        (x0, y0), (x1, _) = lay.cell_left(0, t), (lay.states[0] if t == 0
+                                                  else lay.cell_right(0, t - 1))
+        ax.text((x0 + x1) / 2 + (NODE_R / 2 if t == 0 else 0), y0 + 0.12, "$W_h$",
+                ha="center", va="bottom", fontsize=FONT_SIZE - 1, color=COLORS["note"])
     _finish(ax, title)
     return fig
 
 
 def rnn_types_overview() -> Figure:
-    """The five pictures of 19-1 side by side, in the same style."""
-    fig, axes = new_figure(17, 2.9, ncols=5)
-    one_to_one_diagram(ax=axes[0])
-    one_to_many_diagram(T=3, ax=axes[1])
-    many_to_one_diagram(T=3, ax=axes[2])
-    many_to_many_diagram(T=3, ax=axes[3])
-    encoder_decoder_diagram(T_in=3, T_out=3, ax=axes[4], title="many to many (enc-dec)")
-    # one scale for all panels: widths proportional to the drawn extents
-    spans = []
-    for ax in axes:
+    """The five pictures of 19-1 on one scale, in two rows that fit the notebook's width
+    (975 px), so every label is shown at full size."""
+    width = 9.6  # inches at 100 dpi: 960 px
+    fig = Figure(figsize=(width, 5.0))
+    panels = [
+        lambda ax: one_to_one_diagram(ax=ax),
+        lambda ax: one_to_many_diagram(T=3, ax=ax),
+        lambda ax: many_to_one_diagram(T=3, ax=ax),
+        lambda ax: many_to_many_diagram(T=3, ax=ax),
+        lambda ax: encoder_decoder_diagram(T_in=3, T_out=3, ax=ax),
+    ]
+    rows = [[0, 1, 2], [3, 4]]
+    axes = []
+    for draw in panels:
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        _blank(ax)
+        draw(ax)
         lo, hi = ax.get_xlim()
         if hi - lo < 2.4:  # room for the title of a narrow panel
             mid = (lo + hi) / 2
-            lo, hi = mid - 1.2, mid + 1.2
-            ax.set_xlim(lo, hi)
-        spans.append(hi - lo)
-    axes[0].get_gridspec().set_width_ratios(spans)
+            ax.set_xlim(mid - 1.2, mid + 1.2)
+        axes.append(ax)
+    for row in rows:  # one vertical range per row: cells and titles line up
+        lows, highs = zip(*(axes[i].get_ylim() for i in row))
+        for i in row:
+            axes[i].set_ylim(min(lows), max(highs))
+    span = [np.ptp(ax.get_xlim()) for ax in axes]
+    tall = [np.ptp(ax.get_ylim()) for ax in axes]
+    gap, title_h = 0.35, 0.32  # data units between panels, inches for a title
+    scale = min((width - 0.1) / (sum(span[i] for i in row) + gap * (len(row) - 1))
+                for row in rows)  # inches per data unit, the same for every panel
+    heights = [max(tall[i] for i in row) * scale + title_h for row in rows]
+    height = sum(heights) + 0.1
+    fig.set_size_inches(width, height)
+    top = height
+    for row, row_h in zip(rows, heights):
+        used = (sum(span[i] for i in row) + gap * (len(row) - 1)) * scale
+        left = (width - used) / 2
+        for i in row:
+            w, h = span[i] * scale, tall[i] * scale
+            bottom = top - title_h - (row_h - title_h + h) / 2
+            axes[i].set_position((left / width, bottom / height, w / width, h / height))
+            left += w + gap * scale
+        top -= row_h
     return fig

@@ -35,26 +35,20 @@ def choose_threshold(y_true, proba, score: Callable, tolerance: float = 0.01) ->
 
 def plot_confusion_matrix(matrix, labels=("ham", "spam"), title: str = "", ax=None):
     """Draw a 2 x 2 confusion matrix [[TN, FP], [FN, TP]] (rows: true class, columns:
-    predicted class, as ``sklearn.metrics.confusion_matrix`` returns it) with counts and
-    row percentages; returns the figure."""
+    predicted class, as ``sklearn.metrics.confusion_matrix`` returns it; ``labels`` =
+    [negative, positive]) with names, counts and row percentages; returns the figure.
+
+    The same drawing as Lab01's ``rnnlab.plots.plot_confusion`` (one convention for the
+    course: ham first, true class in the rows)."""
     import matplotlib.pyplot as plt
 
-    matrix = np.asarray(matrix)
+    from rnnlab.plots import draw_confusion
+
     if ax is None:
         fig, ax = plt.subplots(figsize=(4, 3.6))
     else:
         fig = ax.figure
-    ax.imshow(matrix, cmap="Blues")
-    rows = matrix.sum(axis=1, keepdims=True)
-    for i in range(2):
-        for j in range(2):
-            share = matrix[i, j] / rows[i, 0] if rows[i, 0] else 0.0
-            color = "white" if matrix[i, j] > matrix.max() / 2 else "black"
-            ax.text(j, i, f"{matrix[i, j]}\n({share:.1%})", ha="center", va="center",
-                    color=color, fontsize=11)
-    ax.set_xticks([0, 1], [f"predicted {labels[0]}", f"predicted {labels[1]}"])
-    ax.set_yticks([0, 1], [f"true {labels[0]}", f"true {labels[1]}"])
-    ax.set_title(title or "confusion matrix")
+    draw_confusion(matrix, labels, ax=ax, title=title or "confusion matrix")
     fig.tight_layout()
     return fig
 

@@ -1,13 +1,16 @@
-"""19-1 (RNN 網路的種類): the reference solution equals PyTorch, its public checks pass,
-and each public check catches the mistake its message names."""
+"""19-1 (RNN 網路的種類): the reference solution equals PyTorch, each public check catches
+the mistake its message names, a wrong cell costs the functions that call it only their
+integration check, and the notebook draws its figures quietly."""
 
 
+import nbformat
 import numpy as np
 import pytest
 
-from autograder.reference import reference_namespace
+from autograder.hidden import expected_outputs, hidden_checks
+from autograder.reference import answer_cells, reference_namespace, source_notebook
 from rnnlab.checking import run_checks
-from rnnlab.checks import public_checks
+from rnnlab.checks import blocked_by, public_checks
 
 A = "ch19_1_rnn_types"
 GRADED = ["rnn_cell_forward", "rnn_forward", "one_to_many", "many_to_one", "many_to_many",
@@ -116,6 +119,24 @@ def mutant(ref, **functions):
     return namespace
 
 
+def with_sources(**sources):
+    """The reference answer cells with some replaced by ``sources`` (a student's cells),
+    executed in one namespace, so that the student's functions call each other."""
+    namespace = {}
+    for cell in answer_cells(nbformat.read(source_notebook(A), as_version=4)):
+        gid = cell.metadata.nbgrader["grade_id"]
+        exec(compile(sources.get(gid, cell.source), gid, "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def hidden_failures(namespace, grade_id):
+    """Names of the public and hidden checks of ``grade_id`` that fail on ``namespace``."""
+    checks = hidden_checks(A, grade_id)
+    results = run_checks(public_checks(A, grade_id), namespace) + run_checks(
+        checks, namespace, expected_outputs(A, checks))
+    return {r.name for r in results if not r.passed}
+
+
 def test_cell_checks_name_the_broken_term(ref):
     def no_bias(x_t, h_prev, Wx, Wh, b):
         return np.tanh(x_t @ Wx + h_prev @ Wh), None
@@ -123,8 +144,14 @@ def test_cell_checks_name_the_broken_term(ref):
     def no_tanh(x_t, h_prev, Wx, Wh, b):
         return x_t @ Wx + h_prev @ Wh + b, None
 
+    def sigmoid(x_t, h_prev, Wx, Wh, b):
+        return 1 / (1 + np.exp(-(x_t @ Wx + h_prev @ Wh + b))), None
+
     def no_recurrence(x_t, h_prev, Wx, Wh, b):
         return np.tanh(x_t @ Wx + b), None
+
+    def wh_transposed(x_t, h_prev, Wx, Wh, b):
+        return np.tanh(x_t @ Wx + (Wh @ h_prev.T).T + b), None
 
     def in_place(x_t, h_prev, Wx, Wh, b):
         h_next = np.tanh(x_t @ Wx + h_prev @ Wh + b)
@@ -135,23 +162,77 @@ def test_cell_checks_name_the_broken_term(ref):
         return failures(ns, "test_rnn_cell_forward")
 
     assert failed(mutant(ref, rnn_cell_forward=no_bias)) == {"only_b", "all_terms"}
-    assert "tanh_applied" in failed(mutant(ref, rnn_cell_forward=no_tanh))
+    # small inputs: a missing tanh is reported once, by tanh_applied (and all_terms)
+    assert failed(mutant(ref, rnn_cell_forward=no_tanh)) == {"tanh_applied", "all_terms"}
+    assert "only_x" in failed(mutant(ref, rnn_cell_forward=sigmoid))
     assert failed(mutant(ref, rnn_cell_forward=no_recurrence)) == {"only_h_prev", "all_terms"}
+    assert failed(mutant(ref, rnn_cell_forward=wh_transposed)) == {"only_h_prev", "all_terms"}
     assert failed(mutant(ref, rnn_cell_forward=in_place)) == {"inputs_not_modified"}
 
 
-def test_forward_checks_catch_a_state_that_is_not_carried(ref):
+CELL_BUGS = {
+    "no_bias": "h_next = np.tanh(x_t @ Wx + h_prev @ Wh)",
+    "no_tanh": "h_next = x_t @ Wx + h_prev @ Wh + b",
+    "wh_transposed": "h_next = np.tanh(x_t @ Wx + h_prev @ Wh.T + b)",
+}
+CALLERS = {
+    "rnn_forward": """import numpy as np
+
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    h, h_prev = [], h0
+    for t in range(x.shape[1]):
+        h_prev, _ = rnn_cell_forward(x[:, t], h_prev, Wx, Wh, b)
+        h.append(h_prev)
+    return np.stack(h, axis=1), None
+""",
+    "one_to_many": """import numpy as np
+
+
+def one_to_many(x0, h0, Wx, Wh, b, Wy, by, T):
+    x = np.zeros((x0.shape[0], T, x0.shape[1]))
+    x[:, 0] = x0
+    h, _ = rnn_forward(x, h0, Wx, Wh, b)
+    return h @ Wy + by, h
+""",
+}
+
+
+@pytest.mark.parametrize("bug", sorted(CELL_BUGS))
+def test_a_cell_bug_costs_the_callers_only_their_integration_check(ref, bug):
+    """rnn_forward, one_to_many and deep_rnn_forward that call a wrong cell lose only
+    their one integration check (public and hidden), and say to fix the cell first."""
+    cell = ("import numpy as np\n\n\ndef rnn_cell_forward(x_t, h_prev, Wx, Wh, b):\n"
+            f"    {CELL_BUGS[bug]}\n    return h_next, None\n")
+    ns = with_sources(rnn_cell_forward=cell, **CALLERS)
+    assert failures(ns, "test_rnn_cell_forward")
+    for gid in ("test_rnn_forward", "test_one_to_many", "test_deep_rnn_forward"):
+        assert hidden_failures(ns, gid) == {"all_terms"}, gid
+        assert "test_rnn_cell_forward" in blocked_by(A, gid, ns)
+
+
+def test_forward_checks_isolate_the_loop(ref):
     def always_h0(x, h0, Wx, Wh, b):
         h = np.stack([np.tanh(x[:, t] @ Wx + h0 @ Wh + b) for t in range(x.shape[1])], 1)
         return h, None
+
+    def zero_start(x, h0, Wx, Wh, b):
+        return ref["rnn_forward"](x, np.zeros_like(h0), Wx, Wh, b)
 
     def shifted(x, h0, Wx, Wh, b):  # returns h0, h1, ..., h_{T-1}
         h, _ = ref["rnn_forward"](x, h0, Wx, Wh, b)
         return np.concatenate([h0[:, None], h[:, :-1]], axis=1), None
 
-    failed = failures(mutant(ref, rnn_forward=always_h0), "test_rnn_forward")
-    assert "state_carried" in failed and "one_step_equals_cell" not in failed
-    assert "every_step" in failures(mutant(ref, rnn_forward=shifted), "test_rnn_forward")
+    def last_only(x, h0, Wx, Wh, b):
+        return ref["rnn_forward"](x, h0, Wx, Wh, b)[0][:, -1], None
+
+    def failed(fn):
+        return failures(mutant(ref, rnn_forward=fn), "test_rnn_forward")
+
+    assert failed(always_h0) == {"state_carried", "all_terms"}
+    assert failed(zero_start) == {"h0_used", "all_terms"}
+    assert {"every_step", "h0_used"} <= failed(shifted)
+    assert "shape" in failed(last_only)
 
 
 def test_read_out_checks_catch_the_first_step_and_a_missing_bias(ref):
@@ -179,9 +260,13 @@ def test_one_to_many_checks_catch_an_input_fed_at_every_step(ref):
         h, _ = ref["rnn_forward"](x, h0, Wx, Wh, b)
         return h @ Wy + by, h
 
+    def no_by(x0, h0, Wx, Wh, b, Wy, by, T):
+        y, h = ref["one_to_many"](x0, h0, Wx, Wh, b, Wy, by, T)
+        return y - by, h
+
     failed = failures(mutant(ref, one_to_many=every_step), "test_one_to_many")
-    assert "input_only_at_first_step" in failed
-    assert "first_step_is_a_cell" not in failed and "shapes" not in failed
+    assert failed == {"input_only_at_first_step", "all_terms"}
+    assert failures(mutant(ref, one_to_many=no_by), "test_one_to_many") == {"read_out"}
 
 
 def test_deep_checks_catch_shared_h0_and_a_top_layer_reading_x(ref):
@@ -192,20 +277,16 @@ def test_deep_checks_catch_shared_h0_and_a_top_layer_reading_x(ref):
             hs.append(inputs)
         return hs[-1], hs
 
-    def every_layer_reads_last_state_only(x, h0s, layers):
-        hs, inputs = [], x
-        for (Wx, Wh, b), h0 in zip(layers, h0s):
-            h, _ = ref["rnn_forward"](inputs, h0, Wx, Wh, b)
-            hs.append(h)
-            inputs = np.repeat(h[:, -1:], x.shape[1], axis=1)
+    def every_layer_reads_x(x, h0s, layers):
+        hs = [ref["rnn_forward"](x, h0, *layer)[0] for layer, h0 in zip(layers, h0s)]
         return hs[-1], hs
 
     failed = failures(mutant(ref, deep_rnn_forward=first_h0_everywhere),
                       "test_deep_rnn_forward")
-    assert failed == {"own_h0_per_layer"}
-    failed = failures(mutant(ref, deep_rnn_forward=every_layer_reads_last_state_only),
+    assert failed == {"own_h0_per_layer", "all_terms"}
+    failed = failures(mutant(ref, deep_rnn_forward=every_layer_reads_x),
                       "test_deep_rnn_forward")
-    assert "second_layer_reads_first" in failed and "one_layer_is_rnn_forward" not in failed
+    assert "second_layer_reads_first" in failed and "own_h0_per_layer" not in failed
 
 
 # ---------------------------------------------------------------- the notebook
@@ -214,7 +295,7 @@ def test_solution_notebook_draws_every_figure_quietly(executed_solution):
     nb = executed_solution(A)
     figures = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
                   for o in c.outputs)
-    assert figures == 9  # overview, unrolled, 5 types (+ feedback variant), stacked
+    assert figures == 8  # overview, unrolled, 4 applications (+ feedback variant), deep
     stderr = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if o.get("name") == "stderr"]
     assert not stderr

@@ -1,13 +1,19 @@
 """rnnlab.diagrams: every figure has the cells, nodes and arrows its RNN type needs, in the
-right places, and renders without missing glyphs."""
+right places, and renders without missing glyphs; the figures 19-1 shows are legible at
+JupyterLab's 100% zoom, distinct and in contrast."""
 
 import io
 import warnings
 from collections import Counter
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
+from legibility import OUTPUT_WIDTH_PX, shown_width_px, too_small  # tests/, on pytest's path
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from rnnlab import diagrams
 
@@ -141,3 +147,70 @@ def test_every_figure_renders_without_missing_glyphs():
         warnings.simplefilter("error")  # "Glyph ... missing from font" is a UserWarning
         for fig in figures:
             assert render(fig).startswith(b"\x89PNG")
+
+
+# ---------------------------------------------------------------- as the notebook shows them
+NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "ch19_1_rnn_types" / \
+    "ch19_1_rnn_types.ipynb"
+
+
+def notebook_figures() -> list[tuple[str, Figure]]:
+    """Every figure 19-1 shows: its cells that are one ``diagrams.…(…)`` expression,
+    evaluated as the notebook does (the figure is the cell's value)."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    out = []
+    for cell in nb.cells:
+        source = cell.source.strip()
+        if cell.cell_type == "code" and source.startswith("diagrams."):
+            out.append((source, eval(source, {"diagrams": diagrams})))  # noqa: S307
+    return out
+
+
+def test_the_notebook_shows_its_figures_legibly():
+    """No text under 9 px in JupyterLab at 100% zoom (tests/legibility.py)."""
+    figures = notebook_figures()
+    assert len(figures) == 8
+    for source, fig in figures:
+        assert isinstance(fig, Figure), source
+        assert shown_width_px(fig) <= OUTPUT_WIDTH_PX, source  # shown at full size
+        assert too_small(fig) == [], source
+
+
+def test_no_notebook_figure_repeats_another():
+    drawn = [tuple(sorted(t.get_text() for t in fig.findobj(Text) if t.get_text().strip()))
+             for _, fig in notebook_figures()]
+    assert len(set(drawn)) == len(drawn)
+
+
+def _luminance(colour) -> float:
+    channels = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+                for c in to_rgb(colour)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def test_notebook_figure_text_has_contrast():
+    """Every text is dark enough to read on white (WCAG contrast >= 4.5:1)."""
+    for source, fig in notebook_figures():
+        for text in fig.findobj(Text):
+            if text.get_text().strip():
+                ratio = 1.05 / (_luminance(text.get_color()) + 0.05)
+                assert ratio >= 4.5, (source, text.get_text(), text.get_color())
+
+
+def test_the_overview_fits_the_output_area_on_one_scale():
+    fig = diagrams.rnn_types_overview()
+    assert shown_width_px(fig) <= OUTPUT_WIDTH_PX
+    scales = {round(ax.get_position().width * fig.get_figwidth() / np.ptp(ax.get_xlim()), 6)
+              for ax in fig.axes}  # inches per data unit
+    assert len(scales) == 1
+
+
+def test_long_node_labels_get_a_pill_at_full_size():
+    fig = diagrams.encoder_decoder_diagram()
+    bos = [t for t in fig.axes[0].texts if t.get_text() == "<bos>"]
+    assert len(bos) == 1 and bos[0].get_fontsize() == diagrams.FONT_SIZE - 1
+    words = diagrams.many_to_one_diagram(words_in=["a", "b", "c", "d"], words_out=["yes"])
+    assert {t.get_text() for t in words.axes[0].texts if t.get_gid() == "word"} == {
+        "a", "b", "c", "d", "yes"}
+    with pytest.raises(ValueError):
+        diagrams.many_to_one_diagram(words_in=["too", "few"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 from collections import Counter
 
 import nbformat
@@ -13,13 +14,15 @@ import pytest
 from autograder.hidden import expected_outputs, hidden_checks
 from autograder.reference import answer_cells, reference_namespace, source_notebook
 from autograder.reference import test_cells as graded_cells
-from rnnlab.checking import run_checks
+from autograder.tests.cases import lab01_explore_data as cases
+from rnnlab.checking import PINNED, grade_test, run_checks
 from rnnlab.checks import public_checks
 
 A = "lab01_explore_data"
 FUNCTIONS = ["label_counts", "binary_metrics", "add_length_columns", "duplicate_report"]
 POINTS = {"test_label_counts": 3, "test_binary_metrics": 4, "test_add_length_columns": 3,
           "test_duplicate_report": 3}
+TEST_OF = dict(zip(FUNCTIONS, POINTS))
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +47,6 @@ def test_naive_read_csv_joins_three_lines_into_one_row(sms_spam_file, df):
     assert lines[5081].startswith('ham\t"Keep ur problems') and not lines[5081].endswith('"')
     assert lines[5083].startswith('ham\t"HI BABE') and lines[5083].endswith('"')
     assert naive.iloc[5081, 1].count("\n") == 2
-    assert "SD..\nham\tYeah" in naive.iloc[5081, 1]
-    assert "\nham\tHI BABE" in naive.iloc[5081, 1]  # the next `"` closed the quote
     changed = naive[1].iloc[:5081] != df["text"].iloc[:5081]
     assert int(changed.sum()) == 46  # quotes silently stripped before the merge
     fixed = pd.read_csv(sms_spam_file, sep="\t", header=None, names=["label", "text"],
@@ -56,10 +57,8 @@ def test_naive_read_csv_joins_three_lines_into_one_row(sms_spam_file, df):
 def test_class_balance_and_majority_baseline(ref, df):
     counts = ref["label_counts"](df["label"])
     assert counts == {"ham": 4827, "spam": 747} and list(counts) == ["ham", "spam"]
-    assert all(type(v) is int for v in counts.values())
     assert round(100 * counts["ham"] / len(df), 1) == 86.6
-    majority = next(iter(counts))
-    m = ref["binary_metrics"](df["label"], [majority] * len(df), positive="spam")
+    m = ref["binary_metrics"](df["label"], ["ham"] * len(df), positive="spam")
     assert (m["tp"], m["fp"], m["fn"], m["tn"]) == (0, 0, 747, 4827)
     assert round(m["accuracy"], 3) == 0.866
     assert m["precision"] == m["recall"] == m["f1"] == m["mcc"] == 0.0
@@ -71,6 +70,7 @@ def test_binary_metrics_agrees_with_scikit_learn(ref):
     y_true = rng.choice(["ham", "spam"], size=500, p=[0.8, 0.2]).tolist()
     y_pred = rng.choice(["ham", "spam"], size=500, p=[0.7, 0.3]).tolist()
     m = ref["binary_metrics"](y_true, y_pred, positive="spam")
+    # the course's convention: rows = true class, columns = predicted class, ham first
     tn, fp, fn, tp = metrics.confusion_matrix(y_true, y_pred, labels=["ham", "spam"]).ravel()
     assert (m["tp"], m["fp"], m["fn"], m["tn"]) == (tp, fp, fn, tn)
     assert m["accuracy"] == pytest.approx(metrics.accuracy_score(y_true, y_pred))
@@ -89,21 +89,30 @@ def test_message_lengths(ref, df):
     assert medians.loc["ham"].tolist() == [52, 11] and medians.loc["spam"].tolist() == [149, 25]
     assert lengths["n_chars"].max() == 910 and lengths["n_words"].max() == 171
     assert lengths["n_words"].quantile(0.95) == 33
+    assert round(lengths["n_words"].quantile(0.99)) == 54
 
 
-def test_duplicates_and_split_leak(ref, df):
+def test_duplicates_and_the_course_split(ref, df):
+    from sklearn.model_selection import train_test_split
+
+    from rnnlab.data import split_sms
+
     report = ref["duplicate_report"](df["text"])
     assert report == {"n_total": 5574, "n_unique": 5171, "n_duplicates": 403,
                       "n_repeated": 281, "max_count": 30}
-    assert report["n_duplicates"] == int(df["text"].duplicated().sum())
     assert (df.groupby("text")["label"].nunique() == 1).all()  # duplicates never disagree
-    # the notebook's 70/30 split: about one test message in ten is also in train
-    order = np.random.default_rng(0).permutation(len(df))
-    train, test = df.iloc[order[:3901]], df.iloc[order[3901:]]
-    leaked = test["text"].isin(set(train["text"])).mean()
-    assert 0.08 < leaked < 0.12
-    unique = df.drop_duplicates("text")
-    assert len(unique) == 5171 and not unique["text"].duplicated().any()
+    dups = df[df["text"].duplicated()]
+    assert ref["label_counts"](dups["label"]) == {"ham": 309, "spam": 94}
+    split = split_sms(df)
+    assert [len(split[k]) for k in ("train", "val", "test")] == [3619, 776, 776]
+    assert not split["test"]["text"].isin(set(split["train"]["text"])).any()
+    test_spam = split["test"]["label"] == "spam"
+    assert round(test_spam.mean(), 3) == 0.126 and round(1 - test_spam.mean(), 3) == 0.874
+    # the same proportions and seed without deduplication: about one test message in ten
+    raw_train, raw_test = train_test_split(df, test_size=0.15, stratify=df["label"],
+                                           random_state=0)
+    seen = raw_test["text"].isin(set(raw_train["text"]))
+    assert (int(seen.sum()), len(raw_test)) == (88, 837)
 
 
 def test_html_entities_and_control_characters(df):
@@ -111,195 +120,194 @@ def test_html_entities_and_control_characters(df):
     assert entities == {"&lt;": 314, "&gt;": 314, "&amp;": 88}
     assert int(df["text"].str.contains(r"&[a-z]+;").sum()) == 309
     assert int(df["text"].str.contains("[\x80-\x9f]").sum()) == 35
+    spam = df["label"] == "spam"
+    assert round(df.loc[spam, "text"].str.contains("£").mean(), 2) == 0.34
+    digits = df["text"].str.contains(r"\d{5,}")
+    assert round(digits[spam].mean(), 2) == 0.78 and round(digits[~spam].mean(), 3) == 0.001
 
 
 # ---------------------------------------------------------------- the checks
-def test_every_graded_cell_has_checks_and_points():
+def test_every_graded_cell_has_weighted_checks():
     nb = nbformat.read(source_notebook(A), as_version=4)
-    answers = [c.metadata.nbgrader["grade_id"] for c in answer_cells(nb)]
-    tests = {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"]
-             for c in graded_cells(nb)}
-    assert answers == FUNCTIONS
-    assert tests == POINTS
-    for grade_id in POINTS:
-        assert len(public_checks(A, grade_id)) >= 5
-        assert len(hidden_checks(A, grade_id)) >= 4
+    assert [c.metadata.nbgrader["grade_id"] for c in answer_cells(nb)] == FUNCTIONS
+    assert {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"]
+            for c in graded_cells(nb)} == POINTS
+    # weights in quarters of a point: 6 units for 3 points, 16 for 4
+    totals = {gid: sum(c.weight for c in public_checks(A, gid)) for gid in POINTS}
+    assert totals == {"test_label_counts": 6, "test_binary_metrics": 16,
+                      "test_add_length_columns": 6, "test_duplicate_report": 6}
 
 
-# Typical mistakes, each of which must be caught by the public check that names it.
-def _counts_numpy_ints(labels):
-    return dict(pd.Series(list(labels), dtype=object).value_counts())  # numpy.int64 values
+def test_hidden_twins_share_the_weight_of_their_public_check():
+    """The hidden checks of a rule weigh as much as its public check: a submission that the
+    hidden inputs find no new mistake in gets the points its public checks announced."""
+    for gid in POINTS:
+        public = {c.name: c.weight for c in public_checks(A, gid)}
+        twins: dict[str, float] = {}
+        for check in hidden_checks(A, gid):
+            twins[check.retests] = twins.get(check.retests, 0.0) + check.weight
+        assert twins == pytest.approx(public), gid
 
 
-def _counts_unsorted(labels):
-    return dict(Counter(labels))
+def test_values_computed_from_inputs_are_pinned():
+    """Public values that come from the reference are PINNED; literals are only types, key
+    names, ValueError, {} and the like."""
+    literal_ok = {"plain_python_int", "empty_input", "inputs_not_modified", "keys",
+                  "count_types", "score_types", "zero_denominator_types", "length_mismatch",
+                  "returns_dataframe", "columns", "int_columns", "empty_dataframe",
+                  "input_not_modified"}
+    for gid in POINTS:
+        for check in public_checks(A, gid, resolve=False):
+            if check.name not in literal_ok:
+                assert check.expected == PINNED, f"{gid}/{check.name}"
 
 
-def _metrics_factory(*, swap_fp_fn=False, swap_p_r=False, nan_on_zero=False,
-                     spam_hardcoded=False, align_series=False, zip_lengths=False):
-    def metrics(y_true, y_pred, positive="spam"):
-        if spam_hardcoded:
-            positive = "spam"
-        if len(y_true) == 0 or (not zip_lengths and len(y_true) != len(y_pred)):
-            raise ValueError("empty, or the lengths differ")
-        if align_series:
-            t = pd.Series(y_true) if not isinstance(y_true, pd.Series) else y_true
-            p = pd.Series(y_pred) if not isinstance(y_pred, pd.Series) else y_pred
-            is_pos, said_pos = t == positive, p == positive  # & aligns on the index
-            tp, fp = int((is_pos & said_pos).sum()), int((~is_pos & said_pos).sum())
-            fn, tn = int((is_pos & ~said_pos).sum()), int((~is_pos & ~said_pos).sum())
-        else:
-            pairs = list(zip(y_true, y_pred))
-            tp = sum(t == positive and p == positive for t, p in pairs)
-            fp = sum(t != positive and p == positive for t, p in pairs)
-            fn = sum(t == positive and p != positive for t, p in pairs)
-            tn = sum(t != positive and p != positive for t, p in pairs)
-        if swap_fp_fn:
-            fp, fn = fn, fp
-        zero = float("nan") if nan_on_zero else 0.0
-        precision = tp / (tp + fp) if tp + fp else zero
-        recall = tp / (tp + fn) if tp + fn else zero
-        if swap_p_r:
-            precision, recall = recall, precision
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else zero
-        den = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)) ** 0.5
-        return {"tp": tp, "fp": fp, "fn": fn, "tn": tn,
-                "accuracy": (tp + tn) / (tp + fp + fn + tn), "precision": precision,
-                "recall": recall, "f1": f1,
-                "mcc": (tp * tn - fp * fn) / den if den else zero}
-
-    return metrics
-
-
-def _lengths_split_space(df):
-    out = df.copy()
-    out["n_chars"] = df["text"].str.len()
-    out["n_words"] = [len(t.split(" ")) for t in df["text"]]
-    return out
-
-
-def _lengths_in_place(df):
-    df["n_chars"] = [len(t) for t in df["text"]]
-    df["n_words"] = [len(t.split()) for t in df["text"]]
-    return df
-
-
-def _lengths_reset_index(df):
-    out = df.reset_index(drop=True)
-    out["n_chars"] = [len(t) for t in out["text"]]
-    out["n_words"] = [len(t.split()) for t in out["text"]]
-    return out
-
-
-def _dups_keep_false(texts):
-    s = pd.Series(list(texts), dtype=object)
-    counts = s.value_counts()
-    return {"n_total": len(s), "n_unique": int(s.nunique()),
-            "n_duplicates": int(s.duplicated(keep=False).sum()),
-            "n_repeated": int((counts > 1).sum()), "max_count": int(counts.max()) if len(s) else 0}
-
-
-def _dups_lowercase(texts):
-    lowered = [t.lower().strip() for t in texts]
-    counts = Counter(lowered)
-    return {"n_total": len(lowered), "n_unique": len(counts),
-            "n_duplicates": len(lowered) - len(counts),
-            "n_repeated": sum(c > 1 for c in counts.values()),
-            "max_count": max(counts.values(), default=0)}
-
-
-def _dups_no_default(texts):
-    counts = Counter(texts)
-    return {"n_total": len(texts), "n_unique": len(counts),
-            "n_duplicates": len(texts) - len(counts),
-            "n_repeated": sum(c > 1 for c in counts.values()), "max_count": max(counts.values())}
-
-
-MISTAKES = [
-    ("label_counts", _counts_numpy_ints, "test_label_counts", "plain_python_int"),
-    ("label_counts", _counts_unsorted, "test_label_counts", "most_frequent_first"),
-    ("binary_metrics", _metrics_factory(swap_fp_fn=True),
-     "test_binary_metrics", "confusion_counts"),
-    ("binary_metrics", _metrics_factory(swap_p_r=True),
-     "test_binary_metrics", "precision_and_recall"),
-    ("binary_metrics", _metrics_factory(nan_on_zero=True),
-     "test_binary_metrics", "nothing_predicted_positive"),
-    ("binary_metrics", _metrics_factory(spam_hardcoded=True),
-     "test_binary_metrics", "positive_argument"),
-    ("binary_metrics", _metrics_factory(align_series=True),
-     "test_binary_metrics", "series_matched_by_position"),
-    ("binary_metrics", _metrics_factory(zip_lengths=True),
-     "test_binary_metrics", "length_mismatch"),
-    ("add_length_columns", _lengths_split_space, "test_add_length_columns",
-     "n_words_split_on_whitespace"),
-    ("add_length_columns", _lengths_in_place, "test_add_length_columns",
-     "input_not_modified"),
-    ("add_length_columns", _lengths_reset_index, "test_add_length_columns",
-     "index_and_order_kept"),
-    ("duplicate_report", _dups_keep_false, "test_duplicate_report",
-     "first_occurrence_not_a_duplicate"),
-    ("duplicate_report", _dups_lowercase, "test_duplicate_report",
-     "exact_text_only"),
-    ("duplicate_report", _dups_no_default, "test_duplicate_report", "empty_input"),
-]
-
-
-@pytest.mark.parametrize("function, wrong, grade_id, check_name", MISTAKES,
-                         ids=[m[3] + "-" + m[0] for m in MISTAKES])
-def test_a_typical_mistake_is_named_by_its_check(ref, function, wrong, grade_id, check_name):
+def _with(ref: dict, source: str) -> dict:
     namespace = dict(ref)
-    namespace[function] = wrong
-    failed = {r.name for r in run_checks(public_checks(A, grade_id), namespace) if not r.passed}
-    # one mistake, one failing check (swapped FP/FN also makes precision equal recall)
-    also = {"precision_and_recall"} if check_name == "confusion_counts" else set()
-    assert failed == {check_name} | also
-    hidden = hidden_checks(A, grade_id)
-    hidden_results = run_checks(hidden, namespace, expected_outputs(A, hidden))
-    if check_name not in ("empty_input", "length_mismatch"):  # no random twin in hidden
-        assert not all(r.passed for r in hidden_results), "the hidden checks missed it"
+    exec(compile(source, "<student>", "exec"), namespace)  # noqa: S102 - course cases
+    return namespace
 
 
-def test_public_checks_carry_literal_expected_values():
-    from rnnlab.checking import FROM_REFERENCE
+def _run(namespace: dict, gid: str):
+    public = run_checks(public_checks(A, gid), namespace)
+    checks = hidden_checks(A, gid)
+    hidden = run_checks(checks, namespace, expected_outputs(A, checks), kind="hidden")
+    return public, hidden, checks
 
-    for grade_id in POINTS:
-        for check in public_checks(A, grade_id):
-            assert not (isinstance(check.expected, str) and check.expected == FROM_REFERENCE)
-            assert check.message, f"{check.name} has no message"
+
+@pytest.mark.parametrize("mistake", cases.MISTAKES, ids=[m.name for m in cases.MISTAKES])
+def test_a_typical_mistake_fails_one_rule_and_costs_its_points(ref, mistake):
+    """One mistake, one public rule failed (its hidden twins may fail too, no other rule),
+    and the points of the corpus; the harness grades the same in autograder/tests."""
+    (gid, points), = mistake.points.items()
+    public, hidden, checks = _run(_with(ref, mistake.source), gid)
+    failed = {r.name for r in public if not r.passed}
+    rules = {c.retests for c, r in zip(checks, hidden) if not r.passed}
+    assert len(failed) >= 1 and rules <= failed, (failed, rules)
+    expected_rules = {"metrics_spam_hardcoded": 2, "dups_max_of_empty": 2}
+    assert len(failed) == expected_rules.get(mistake.name, 1), failed
+    assert grade_test(gid, POINTS[gid], public + hidden).points == pytest.approx(points)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_correct_but_different_answers_pass_every_check(ref, function):
+    gid = TEST_OF[function]
+    for source in cases.ALTERNATIVES[function]:
+        public, hidden, _ = _run(_with(ref, source), gid)
+        assert all(r.passed for r in public + hidden), [r.text for r in public + hidden
+                                                        if not r.passed]
 
 
 # ---------------------------------------------------------------- the plots
-def test_plots_draw_and_return_axes():
-    import matplotlib
-
-    matplotlib.use("Agg")
+def test_plots_use_the_course_order_ham_first():
     import matplotlib.pyplot as plt
 
     from rnnlab.plots import plot_class_balance, plot_confusion, plot_length_by_class
 
-    ax = plot_class_balance({"ham": 3, "spam": 1})
+    ax = plot_class_balance({"spam": 1, "ham": 3})  # ham first whatever the dict's order
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["ham", "spam"]
     assert [t.get_text() for t in ax.texts] == ["3 (75.0%)", "1 (25.0%)"]
-    ax = plot_length_by_class([1, 2, 3, 50], ["ham", "spam", "ham", "spam"], upper=10)
-    assert len(ax.get_legend().get_texts()) == 2
-    heights = [p.get_height() for p in ax.patches]
-    assert sum(heights) == pytest.approx(2.0)  # each class's bars sum to 1
+    ax = plot_length_by_class([1, 2, 3, 50], ["spam", "ham", "ham", "spam"], upper=10)
+    assert [t.get_text().split()[0] for t in ax.get_legend().get_texts()] == ["ham", "spam"]
+    filled = [p.get_height() for p in ax.patches if p.get_fill()]
+    assert sum(filled) == pytest.approx(2.0)  # each class's bars sum to 1
     with pytest.raises(ValueError):
         plot_length_by_class([1, 2], ["ham"])
     ax = plot_confusion({"tp": 5, "fp": 1, "fn": 2, "tn": 9})
-    assert [t.get_text() for t in ax.texts] == ["TN\n9", "FP\n1", "FN\n2", "TP\n5"]
+    assert [t.get_text() for t in ax.texts] == ["TN\n9\n(90.0%)", "FP\n1\n(10.0%)",
+                                                "FN\n2\n(28.6%)", "TP\n5\n(71.4%)"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["true ham", "true spam"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["predicted ham", "predicted spam"]
     plt.close("all")
 
 
+def test_lab03_confusion_matrix_is_drawn_the_same_way():
+    import matplotlib.pyplot as plt
+
+    from rnnlab.metrics import plot_confusion_matrix
+    from rnnlab.plots import plot_confusion
+
+    fig = plot_confusion_matrix(np.array([[9, 1], [2, 5]]), title="t")
+    ax = plot_confusion({"tp": 5, "fp": 1, "fn": 2, "tn": 9}, title="t")
+    texts = [[t.get_text() for t in a.texts] for a in (fig.axes[0], ax)]
+    assert texts[0] == texts[1]
+    plt.close("all")
+
+
+def _figures():
+    """Every figure function of rnnlab.plots and rnnlab.metrics, drawn as the notebooks do
+    (Lab01's two-panel length figure included)."""
+    import matplotlib.pyplot as plt
+
+    from rnnlab import metrics, plots
+
+    rng = np.random.default_rng(0)
+    labels = rng.choice(["ham", "spam"], size=400, p=[0.87, 0.13])
+    chars = np.where(labels == "spam", 150, 50) + rng.integers(-40, 40, size=400)
+    words = np.maximum(1, chars // 6)
+    yield "plot_class_balance", plots.plot_class_balance({"ham": 4827, "spam": 747}).figure
+    yield "plot_confusion", plots.plot_confusion(
+        {"tp": 0, "fp": 0, "fn": 747, "tn": 4827}, title="always predict 'ham'").figure
+    yield "plot_length_by_class", plots.plot_length_by_class(chars, labels).figure
+    fig, axes = plt.subplots(1, 2, figsize=(9.6, 3.6))  # as in the notebook
+    plots.plot_length_by_class(chars, labels, ax=axes[0], upper=300,
+                               xlabel="characters per message")
+    axes[0].annotate("160: one SMS", (165, axes[0].get_ylim()[1] * 0.55), fontsize=10)
+    plots.plot_length_by_class(words, labels, ax=axes[1], upper=60, xlabel="words per message")
+    fig.tight_layout()
+    yield "lab01 lengths (two panels)", fig
+    yield "draw_confusion", plots.draw_confusion([[700, 10], [12, 95]]).figure
+    yield "plot_confusion_matrix", metrics.plot_confusion_matrix([[700, 10], [12, 95]])
+    thresholds = np.round(np.arange(0.05, 0.951, 0.01), 2)
+    yield "plot_threshold_scan", metrics.plot_threshold_scan(
+        thresholds, np.sin(3 * thresholds), chosen=0.5)
+
+
+def test_every_figure_function_is_legible_at_100_percent_zoom():
+    import matplotlib.pyplot as plt
+    from legibility import too_small
+
+    from rnnlab import metrics, plots
+
+    drawn = []
+    for name, fig in _figures():
+        assert not too_small(fig), f"{name}: text under 9 px on screen: {too_small(fig)}"
+        drawn.append(name)
+        plt.close(fig)
+    for module in (plots, metrics):
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith(("plot_", "draw_")) and fn.__module__ == module.__name__:
+                assert name in drawn, f"{module.__name__}.{name} has no legibility test"
+
+
 # ---------------------------------------------------------------- the notebook
+def test_notebook_states_time_core_and_optional_parts():
+    nb = nbformat.read(source_notebook(A), as_version=4)
+    first = nb.cells[0].source
+    assert first.startswith("# Lab01：觀察垃圾郵件資料集") and "## 學習目標" in first
+    assert "**預估時間**：必做約" in first and "選讀與練習約" in first
+    headings = [line for c in nb.cells if c.cell_type == "markdown"
+                for line in c.source.splitlines() if line.startswith("#")]
+    sections = [h for h in headings if h.startswith("## ") and h[3].isdigit()]
+    assert sections and all("必做" in h or "選讀" in h for h in sections), sections
+    # every graded function is introduced in a 必做 section
+    text = "\n".join(c.source for c in nb.cells)
+    for function in FUNCTIONS:
+        before = text[:text.index(f"def {function}(")]
+        assert "必做" in before.rsplit("\n## ", 1)[-1].splitlines()[0], function
+    assert "列 (row) 是真實類別" in text and "[ham, spam]" in text  # stated once, in prose
+    assert "split_sms" in text and "0.7 * len" not in text  # the course's one split
+
+
 @pytest.mark.slow
 def test_solution_notebook_prints_the_documented_figures_quietly(executed_solution):
     nb = executed_solution(A)
     printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                       for o in c.outputs if o.output_type == "stream")
-    for figure in ["5,572", "5,574", "4,827", "(86.6%)", "46 則", "accuracy: 0.866"]:
+    for figure in ["5,572", "5,574", "4,827", "(86.6%)", "46 則", "accuracy: 0.866",
+                   "train: 3,619 則", " test:   776 則", "有 0 則", "88 則 (10.5%)"]:
         assert figure in printed, figure
     for cell in graded_cells(nb):
         assert not [o for o in cell.outputs if o.get("name") == "stderr"], cell.source[:60]
-    first, last = nb.cells[0].source, "\n".join(c.source for c in nb.cells[-2:])
-    assert first.startswith("# Lab01：觀察垃圾郵件資料集") and "## 學習目標" in first
+    last = "\n".join(c.source for c in nb.cells[-2:])
     assert "## 本章重點精華回顧" in last and "## 練習" in last

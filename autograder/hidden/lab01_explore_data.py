@@ -72,10 +72,11 @@ def _frame(seed: int, n: int) -> dict:
 
 def twins(grade_id: str, public: str, *variants: dict) -> list[Check]:
     """Hidden checks that re-test the public check ``public`` of ``grade_id``: each variant
-    gives ``inputs`` (and optionally ``code`` and a ``name`` suffix); they share its weight."""
+    gives ``inputs`` (and optionally ``code`` and a ``name`` suffix); they share its weight
+    and show its message (one likely cause, however many of its twins fail)."""
     check = next(c for c in PUBLIC[grade_id] if c.name == public)
     return [replace(check, name=f"{public}_{v.get('name', i + 1)}", code=v.get("code", check.code),
-                    inputs=v["inputs"], expected=FROM_REFERENCE, message="", retests=public,
+                    inputs=v["inputs"], expected=FROM_REFERENCE, retests=public,
                     weight=check.weight / len(variants))
             for i, v in enumerate(variants)]
 

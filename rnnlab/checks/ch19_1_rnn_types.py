@@ -1,12 +1,26 @@
-"""Public checks of 19-1 (RNN 網路的種類): rnn_cell_forward, rnn_forward, the read-outs and
-the deep RNN. Expected values are literals pasted from the reference output; each check
-isolates one term (zero every input but one) so that a failure names the mistake.
+"""Public checks of 19-1 (RNN 網路的種類): rnn_cell_forward (shared, ``rnn_cell``),
+rnn_forward, one_to_many, the two read-outs and the deep RNN.
+
+rnn_forward, one_to_many and deep_rnn_forward may call the student's rnn_cell_forward
+(and rnn_forward). Their checks grade their own rule (the loop, the first-step input, the
+stacking) on inputs where the cell's common mistakes do not change the result: b = 0 (a
+missing bias), a symmetric Wh (Wh @ h_prev vs h_prev @ Wh) and small values (a missing
+tanh: tanh(z) = z - z^3/3 + ...). One ``integration`` check per test uses every term; when
+the cell fails its own checks, the feedback says to fix it first (``REQUIRES``).
+Expected values are pinned from the reference (``python -m autograder pin``).
 """
 
 import numpy as np
 
 from rnnlab.checking import Check
-from rnnlab.checks.rnn_cell import RNN_CELL_FORWARD_CHECKS
+from rnnlab.checks.factories import case, unchanged_inputs
+from rnnlab.checks.rnn_cell import RNN_CELL_FORWARD_CHECKS, SMALL, SMALL_TOL
+
+REQUIRES = {
+    "test_rnn_forward": ["test_rnn_cell_forward"],
+    "test_one_to_many": ["test_rnn_cell_forward", "test_rnn_forward"],
+    "test_deep_rnn_forward": ["test_rnn_cell_forward", "test_rnn_forward"],
+}
 
 # N = 2, D = 3, H = 4 (all different, so that a transposed product fails loudly)
 X = np.array([[0.5, -1.0, 2.0], [0.0, 1.5, -0.5]])
@@ -14,8 +28,9 @@ H_PREV = np.array([[0.1, -0.2, 0.3, 0.0], [-0.4, 0.5, 0.0, 0.2]])
 WX = np.array([[0.2, -0.1, 0.0, 0.3], [0.1, 0.4, -0.2, 0.0], [-0.3, 0.1, 0.2, 0.1]])
 WH = np.array([[0.5, 0.0, -0.3, 0.1], [0.2, -0.4, 0.0, 0.3],
                [0.0, 0.1, 0.6, -0.2], [-0.1, 0.2, 0.0, 0.4]])
+WH_SYM = (WH + WH.T) / 2  # h_prev @ Wh == (Wh @ h_prev.T).T: a transposed Wh goes unseen
 B = np.array([0.1, -0.2, 0.05, 0.3])
-ZX, ZH, ZB = np.zeros((2, 3)), np.zeros((2, 4)), np.zeros(4)
+ZX, ZH, ZB, ZWH = np.zeros((2, 3)), np.zeros((2, 4)), np.zeros(4), np.zeros((4, 4))
 # sequences: N = 2, T = 3, D = 3
 XS = np.array([[[0.5, -1.0, 2.0], [1.0, 0.0, -0.5], [-0.5, 0.5, 0.5]],
                [[0.0, 1.5, -0.5], [0.2, 0.2, 0.2], [1.0, -1.0, 0.0]]])
@@ -32,328 +47,188 @@ WY3 = np.array([[0.5, -0.2, 0.1], [0.3, 0.0, -0.4], [-0.1, 0.6, 0.2], [0.2, 0.1,
 BY3 = np.array([0.25, -0.5, 1.0])
 WY2 = np.array([[0.5, -0.2], [0.3, 0.0], [-0.1, 0.6], [0.2, 0.1]])
 BY2 = np.array([0.25, -0.5])
-# deep RNN: 2 layers of H = 4 on XS
+# deep RNN: layers of H = 4; the second layer's Wx is (H, H)
 WX2 = np.array([[0.3, 0.0, -0.2, 0.1], [-0.1, 0.2, 0.0, 0.4],
                 [0.0, -0.3, 0.5, 0.0], [0.2, 0.1, 0.1, -0.2]])
 WH2 = np.array([[0.1, 0.2, 0.0, -0.1], [0.0, 0.3, 0.1, 0.0],
                 [-0.2, 0.0, 0.2, 0.1], [0.1, -0.1, 0.0, 0.3]])
+WH2_SYM = (WH2 + WH2.T) / 2
 B2 = np.array([-0.1, 0.0, 0.2, 0.05])
 H0_2 = np.array([[0.9, -0.6, 0.5, 0.0], [0.0, 0.8, -0.7, 0.6]])
-
-INPUTS_KEPT = (
-    "kept = [a.copy() for a in ({args})]\n"
-    "{call}\n"
-    "out = all(np.array_equal(a, k) for a, k in zip(({args},), kept))"
-)
+X4 = np.concatenate([XS, XS[:, :, :1] - 0.5], axis=2)  # D = H = 4: x fits every layer
+WX4 = np.concatenate([WX, [[0.2, -0.3, 0.1, 0.4]]], axis=0)
 
 
-def _kept(call: str, args: str) -> str:
-    """Probe code: call a function, then tell whether its array inputs are unchanged."""
-    return "import numpy as np\n" + INPUTS_KEPT.format(call=call, args=args)
+def _seq(x, h0, Wh, b=ZB, Wx=WX) -> dict:
+    return {"x": x, "h0": h0, "Wx": Wx, "Wh": Wh, "b": b}
 
 
-def _cell(x, h, b, wx=WX, wh=WH):
-    return {"x_t": x, "h_prev": h, "Wx": wx, "Wh": wh, "b": b}
+def _one(x0, h0, Wh, b=ZB, T=3) -> dict:
+    return {"x0": x0, "h0": h0, "Wx": WX, "Wh": Wh, "b": b, "Wy": WY2, "by": BY2, "T": T}
 
 
-NEEDS_CELL = "（one_to_many 用到你的 rnn_cell_forward：請先讓 test_rnn_cell_forward 通過）"
+FORWARD = "out = rnn_forward(x, h0, Wx, Wh, b)[0]"
+ONE_H = "out = one_to_many(x0, h0, Wx, Wh, b, Wy, by, T)[1]"
+DEEP = "out = deep_rnn_forward(x, h0s, layers)[0]"
+FULL_SEQ = _seq(XS, H_PREV, WH, B)
+FULL_ONE = _one(X, H_PREV, WH, B)
+FULL_DEEP = {"x": XS, "h0s": [H_PREV, H0_2], "layers": [(WX, WH, B), (WX2, WH2, B2)]}
+
+RNN_FORWARD_CHECKS = [
+    Check(
+        name="returns_pair",
+        code="res = rnn_forward(x, h0, Wx, Wh, b)\n"
+             "out = isinstance(res, (tuple, list)) and len(res) == 2",
+        inputs=FULL_SEQ,
+        expected=True,
+        message="rnn_forward 應回傳兩個值 (h, cache)：最後一行寫 `return h, cache`。",
+    ),
+    Check(
+        name="shape",
+        code="import numpy as np\nout = list(np.shape(rnn_forward(x, h0, Wx, Wh, b)[0]))",
+        inputs=FULL_SEQ,
+        expected=[2, 3, 4],
+        message="h 的 shape 應為 (N, T, H)：每一筆、每一個 time step 各有一個 hidden "
+                "state（不要把 h0 也放進去，也不要只回傳最後一步）。",
+    ),
+    case("every_step", FORWARD, _seq(XS * SMALL, ZH, ZWH),
+         "Wh = 0 時每一步只看自己的輸入，h[:, t] = tanh(x[:, t] @ Wx + b)：檢查迴圈是否走過"
+         "每一個 time step、第 t 步是否用 x[:, t]、結果是否放在 h[:, t]（沒有錯開一格）。",
+         **SMALL_TOL),
+    case("h0_used", FORWARD, _seq(XS[:, :1] * SMALL, H_PREV * SMALL, WH_SYM),
+         "T = 1 時 h[:, 0] 應為 tanh(x[:, 0] @ Wx + h0 @ Wh + b)：第一個 time step 的 "
+         "h_prev 要用傳進來的 h0（不是 0）。", **SMALL_TOL),
+    case("state_carried", FORWARD, _seq(XS_FIRST * SMALL, ZH, WH_SYM),
+         "只有第一步有輸入時，之後的 h 要靠 h_prev @ Wh 延續下去：每一步的 h_prev 要更新成"
+         "上一步算出的 h（不是一直用 h0）。", **SMALL_TOL),
+    case("all_terms", FORWARD, FULL_SEQ,
+         "所有輸入都非零時結果不對：每一步都是 h_t = tanh(x_t @ Wx + h_{t-1} @ Wh + b)，"
+         "與 rnn_cell_forward 的公式相同（同一組 Wx, Wh, b）。",
+         integration=True),
+    unchanged_inputs("rnn_forward", ["x", "h0", "Wx", "Wh", "b"], FULL_SEQ,
+                     "rnn_forward 修改了傳進來的陣列（順序為 x, h0, Wx, Wh, b；常見：h_prev = h0 "
+                     "之後寫 h_prev[...] = ...，會改到 h0）：請建立新的陣列。"),
+]
+
+ONE_TO_MANY_CHECKS = [
+    Check(
+        name="shapes",
+        code="import numpy as np\n"
+             "y, h = one_to_many(x0, h0, Wx, Wh, b, Wy, by, T)\n"
+             "out = [list(np.shape(y)), list(np.shape(h))]",
+        inputs=_one(X, H_PREV, WH, B, T=5),
+        expected=[[2, 5, 2], [2, 5, 4]],
+        message="應回傳 (y, h)：y 的 shape 為 (N, T, C)、h 為 (N, T, H)，T 是參數給的"
+                "輸出步數。",
+    ),
+    case("first_step", "out = one_to_many(x0, h0, Wx, Wh, b, Wy, by, T)[1][:, 0]",
+         _one(X * SMALL, H_PREV * SMALL, WH_SYM),
+         "h[:, 0] 應為讀入 x0 之後的第一個狀態 tanh(x0 @ Wx + h0 @ Wh + b)：第一步用 x0 "
+         "和傳進來的 h0。", **SMALL_TOL),
+    case("input_only_at_first_step", ONE_H, _one(X * SMALL, ZH, WH_SYM),
+         "x0 只在第一個 time step 輸入；之後的步驟沒有輸入，只算 tanh(h_prev @ Wh + b)，"
+         "h_prev 是上一步的 h。你可能每一步都餵了 x0，或沒有把 h 傳下去。",
+         **SMALL_TOL),
+    case("read_out", "y, h = one_to_many(x0, h0, Wx, Wh, b, Wy, by, T)\nout = y - h @ Wy",
+         FULL_ONE,
+         "y 與你回傳的 h 對不起來：每一步 y[:, t] = h[:, t] @ Wy + by（同一組 Wy, by）。"
+         "這裡比的是 y - h @ Wy，應等於 by。"),
+    case("all_terms", ONE_H, FULL_ONE,
+         "所有輸入都非零時 h 不對：第一步 tanh(x0 @ Wx + h0 @ Wh + b)，之後每一步 "
+         "tanh(h_prev @ Wh + b)（每一步都要加 b）。", integration=True),
+    unchanged_inputs("one_to_many", ["x0", "h0", "Wx", "Wh", "b", "Wy", "by"], FULL_ONE,
+                     "one_to_many 修改了傳進來的陣列（順序為 x0, h0, Wx, Wh, b, Wy, by）："
+                     "請建立新的陣列。", call="one_to_many(x0, h0, Wx, Wh, b, Wy, by, T)"),
+]
+
+MANY_TO_ONE_CHECKS = [
+    Check(
+        name="shape",
+        code="import numpy as np\nout = list(np.shape(many_to_one(h, Wy, by)))",
+        inputs={"h": HS, "Wy": WY3, "by": BY3},
+        expected=[2, 3],
+        message="回傳的 shape 應為 (N, C)：每一筆序列一個分數向量。若得到 (T, C)，"
+                "你可能寫成 h[-1]（最後一筆資料），應為 h[:, -1]（最後一個 time step）。",
+    ),
+    case("uses_last_step", "out = many_to_one(h, Wy, by)",
+         {"h": HS_LAST_ONLY, "Wy": WY3, "by": np.zeros(3)},
+         "只有最後一個 time step 的 h 非零時結果不對：many to one 要用讀完整段序列的 "
+         "h[:, -1]（h_T），你可能用了 h[:, 0]、平均或加總。"),
+    case("ignores_earlier_steps", "out = many_to_one(h, Wy, by)",
+         {"h": HS_LAST_ZERO, "Wy": WY3, "by": np.zeros(3)},
+         "最後一步的 h 為 0 時輸出應為 0（by = 0）：這個讀出層只用最後一個 time step，"
+         "不要用 h[:, 0]，也不要把所有步平均或加起來。"),
+    case("only_by", "out = many_to_one(h, Wy, by)",
+         {"h": np.zeros((2, 3, 4)), "Wy": WY3, "by": BY3},
+         "h 全為 0 時輸出應等於 by（每一筆都一樣）：bias by 可能漏加了。"),
+    unchanged_inputs("many_to_one", ["h", "Wy", "by"], {"h": HS, "Wy": WY3, "by": BY3},
+                     "many_to_one 修改了傳進來的陣列（順序為 h, Wy, by）：請建立新的陣列。"),
+]
+
+MANY_TO_MANY_CHECKS = [
+    Check(
+        name="shape",
+        code="import numpy as np\nout = list(np.shape(many_to_many(h, Wy, by)))",
+        inputs={"h": HS, "Wy": WY2, "by": BY2},
+        expected=[2, 3, 2],
+        message="回傳的 shape 應為 (N, T, C)：每一筆、每一個 time step 各一個分數向量。",
+    ),
+    case("only_h", "out = many_to_many(h, Wy, by)", {"h": HS, "Wy": WY2, "by": np.zeros(2)},
+         "by = 0 時結果不對：每一步都是 y[:, t] = h[:, t] @ Wy（同一組 Wy），"
+         "檢查相乘的順序與每一步是否都讀出了。"),
+    case("only_by", "out = many_to_many(h, Wy, by)",
+         {"h": np.zeros((2, 3, 4)), "Wy": WY2, "by": BY2},
+         "h 全為 0 時每一步的輸出都應等於 by：bias by 可能漏加了。"),
+    unchanged_inputs("many_to_many", ["h", "Wy", "by"], {"h": HS, "Wy": WY2, "by": BY2},
+                     "many_to_many 修改了傳進來的陣列（順序為 h, Wy, by）：請建立新的陣列。"),
+]
+
+DEEP_CHECKS = [
+    Check(
+        name="shapes",
+        code="import numpy as np\n"
+             "top, hs = deep_rnn_forward(x, h0s, layers)\n"
+             "out = [list(np.shape(top)), len(hs)] + [list(np.shape(h)) for h in hs]",
+        inputs=FULL_DEEP,
+        expected=[[2, 3, 4], 2, [2, 3, 4], [2, 3, 4]],
+        message="應回傳 (h_top, hs)：h_top 的 shape 為 (N, T, H)，hs 是每一層一個 "
+                "(N, T, H) 的 list（兩層就有兩個）；第一層的 Wx 是 (D, H)，上面各層是 (H, H)。",
+    ),
+    case("second_layer_reads_first", DEEP,
+         {"x": X4 * SMALL, "h0s": [ZH, ZH], "layers": [(WX4, ZWH, ZB), (WX2, ZWH, ZB)]},
+         "第二層的輸入應為第一層每個 time step 的 hidden state（shape (N, T, H)），"
+         "不是原始的 x，也不是只有最後一步；每一層用自己的 (Wx, Wh, b)。", **SMALL_TOL),
+    case("own_h0_per_layer", DEEP,
+         {"x": np.zeros((2, 3, 4)), "h0s": np.array([ZH, H0_2 * SMALL]),
+          "layers": [(WX4, WH_SYM, ZB), (WX2, WH2_SYM, ZB)]},
+         "只有第二層的初始狀態非零時結果不對：第 l 層要用自己的 h0s[l] 當初始狀態"
+         "（h0s 可以是 list，也可以是 (L, N, H) 的陣列）。", **SMALL_TOL),
+    Check(
+        name="top_is_last_layer",
+        code="import numpy as np\n"
+             "top, hs = deep_rnn_forward(x, h0s, layers)\n"
+             "out = bool(np.array_equal(top, hs[-1]))",
+        inputs=FULL_DEEP,
+        expected=True,
+        message="h_top 應為最上面一層（最後一層）的 hidden state，也就是 hs[-1]。",
+    ),
+    case("all_terms", DEEP, FULL_DEEP,
+         "所有輸入都非零時 h_top 不對：每一層都是一個 rnn_forward（自己的 h0s[l] 與 "
+         "(Wx, Wh, b)），第 l 層讀第 l-1 層的 h。",
+         integration=True),
+    unchanged_inputs(
+        "deep_rnn_forward", ["x", "h01", "h02", "Wx1", "Wh1", "b1", "Wx2", "Wh2", "b2"],
+        {"x": XS, "h01": H_PREV, "h02": H0_2, "Wx1": WX, "Wh1": WH, "b1": B, "Wx2": WX2,
+         "Wh2": WH2, "b2": B2},
+        "deep_rnn_forward 修改了傳進來的陣列（x、h0s 或 layers 裡的權重）：請建立新的陣列。",
+        call="deep_rnn_forward(x, [h01, h02], [(Wx1, Wh1, b1), (Wx2, Wh2, b2)])"),
+]
 
 CHECKS = {
     "test_rnn_cell_forward": RNN_CELL_FORWARD_CHECKS,
-    "test_rnn_forward": [
-        Check(
-            name="returns_pair",
-            code="res = rnn_forward(x, h0, Wx, Wh, b)\n"
-                 "out = type(res) is tuple and len(res) == 2",
-            inputs={"x": XS, "h0": H_PREV, "Wx": WX, "Wh": WH, "b": B},
-            expected=True,
-            message="rnn_forward 應回傳兩個值 (h, cache)。",
-        ),
-        Check(
-            name="shape",
-            code="out = rnn_forward(x, h0, Wx, Wh, b)[0].shape",
-            inputs={"x": XS, "h0": H_PREV, "Wx": WX, "Wh": WH, "b": B},
-            expected=(2, 3, 4),
-            message="h 的 shape 應為 (N, T, H)：每一筆、每一個 time step 各有一個 hidden "
-                    "state（不要把 h0 也放進去，也不要只回傳最後一步）。",
-        ),
-        Check(
-            name="one_step_equals_cell",
-            code="out = rnn_forward(x, h0, Wx, Wh, b)[0]",
-            inputs={"x": XS[:, :1], "h0": H_PREV, "Wx": WX, "Wh": WH, "b": B},
-            expected=np.array([[[-0.4542164327, -0.3274773948, 0.6640367703, 0.4929879667]],
-                               [[0.2729050806, 0.1877462059, -0.2260283523, 0.4136444422]]]),
-            message="T = 1 時，h[:, 0] 應等於 rnn_cell_forward(x[:, 0], h0, Wx, Wh, b) 的 "
-                    "h_next：檢查每一步的公式（tanh、x @ Wx、h @ Wh、b）。",
-        ),
-        Check(
-            name="h0_used",
-            code="out = rnn_forward(x, h0, Wx, Wh, b)[0]",
-            inputs={"x": np.zeros((2, 3, 3)), "h0": H_PREV, "Wx": WX, "Wh": WH, "b": ZB},
-            expected=np.array([[[0.0099996667, 0.1095584702, 0.1488850336, -0.1095584702],
-                                [0.037849285, -0.0508028049, 0.0861172806, -0.0397119915],
-                                [0.0127345922, 0.0209873695, 0.0402937548, -0.0445346881]],
-                               [[-0.1194272985, -0.1586485043, 0.1194272985, 0.1877462059],
-                                [-0.1097738195, 0.1124734664, 0.1070725519, -0.0083240662],
-                                [-0.0315493359, -0.0359314693, 0.0968709477, -0.0019794763]]]),
-            message="只有 h0 非零時結果不對：第一個 time step 的 h_prev 應該是傳進來的 h0"
-                    "（不是 0），之後每一步用上一步算出的 h。",
-        ),
-        Check(
-            name="state_carried",
-            code="out = rnn_forward(x, h0, Wx, Wh, b)[0]",
-            inputs={"x": XS_FIRST, "h0": ZH, "Wx": WX, "Wh": WH, "b": ZB},
-            expected=np.array([[[-0.537049567, -0.2449186624, 0.537049567, 0.3363755443],
-                                [-0.3373915465, 0.2155147036, 0.4489181952, -0.0997078457],
-                                [-0.1151095588, -0.0611791303, 0.3544887696, -0.0984317644]],
-                               [[0.2913126125, 0.5005202112, -0.3799489623, -0.049958375],
-                                [0.2456293567, -0.2432208631, -0.3053082706, 0.2310456168],
-                                [0.0510216015, 0.1124885421, -0.2513691466, 0.104691558]]]),
-            message="只有第一步有輸入時，之後的 h 應該靠 h_prev @ Wh 延續下去（不會變 0）："
-                    "每一步的 h_prev 要更新成上一步的 h，而不是一直用 h0。",
-        ),
-        Check(
-            name="every_step",
-            code="out = rnn_forward(x, h0, Wx, Wh, b)[0]",
-            inputs={"x": XS, "h0": H_PREV, "Wx": WX, "Wh": WH, "b": B},
-            expected=np.array([[[-0.4542164327, -0.3274773948, 0.6640367703, 0.4929879667],
-                                [0.1076784244, -0.0539553222, 0.4499894039, 0.4387832767],
-                                [-0.1004898596, 0.2489918351, 0.280007412, 0.2729945538]],
-                               [[0.2729050806, 0.1877462059, -0.2260283523, 0.4136444422],
-                                [0.2285294543, -0.1341587354, -0.1659397596, 0.5877867835],
-                                [0.2247510164, -0.4970444387, 0.0816948316, 0.6915435272]]]),
-            message="h[:, t] 應為讀完 x[:, t] 之後的 hidden state：檢查迴圈的範圍（每個 "
-                    "time step 都要算）與索引（沒有錯開一格、第 t 步用的是 x[:, t]）。",
-        ),
-        Check(
-            name="inputs_not_modified",
-            code=_kept("rnn_forward(x, h0, Wx, Wh, b)", "x, h0, Wx, Wh, b"),
-            inputs={"x": XS, "h0": H_PREV, "Wx": WX, "Wh": WH, "b": B},
-            expected=True,
-            message="rnn_forward 修改了傳進來的陣列（常見：h_prev = h0 之後寫 h_prev[...] = "
-                    "...，會改到 h0）：請建立新的陣列。",
-        ),
-    ],
-    "test_one_to_many": [
-        Check(
-            name="shapes",
-            code="y, h = one_to_many(x0, h0, Wx, Wh, b, Wy, by, T)\n"
-                 "out = [y.shape, h.shape]",
-            inputs={"x0": X, "h0": H_PREV, "Wx": WX, "Wh": WH, "b": B, "Wy": WY2,
-                    "by": BY2, "T": 5},
-            expected=[(2, 5, 2), (2, 5, 4)],
-            message="應回傳 (y, h)：y 的 shape 為 (N, T, C)、h 為 (N, T, H)，T 是參數給的"
-                    "輸出步數。",
-        ),
-        Check(
-            name="first_step_is_a_cell",
-            code="out = one_to_many(x0, h0, Wx, Wh, b, Wy, by, T)[1][:, 0]",
-            inputs={"x0": X, "h0": H_PREV, "Wx": WX, "Wh": WH, "b": B, "Wy": WY2,
-                    "by": BY2, "T": 3},
-            expected=np.array([[-0.4542164327, -0.3274773948, 0.6640367703, 0.4929879667],
-                               [0.2729050806, 0.1877462059, -0.2260283523, 0.4136444422]]),
-            message="h[:, 0] 應為第一個 time step 讀入 x0 之後的狀態，也就是 "
-                    "rnn_cell_forward(x0, h0, Wx, Wh, b) 的 h_next。" + NEEDS_CELL,
-        ),
-        Check(
-            name="input_only_at_first_step",
-            code="out = one_to_many(x0, h0, Wx, Wh, b, Wy, by, T)[1]",
-            inputs={"x0": X, "h0": ZH, "Wx": WX, "Wh": WH, "b": ZB, "Wy": WY2,
-                    "by": BY2, "T": 3},
-            expected=np.array([[[-0.537049567, -0.2449186624, 0.537049567, 0.3363755443],
-                                [-0.3373915465, 0.2155147036, 0.4489181952, -0.0997078457],
-                                [-0.1151095588, -0.0611791303, 0.3544887696, -0.0984317644]],
-                               [[0.2913126125, 0.5005202112, -0.3799489623, -0.049958375],
-                                [0.2456293567, -0.2432208631, -0.3053082706, 0.2310456168],
-                                [0.0510216015, 0.1124885421, -0.2513691466, 0.104691558]]]),
-            message="x0 只在第一個 time step 輸入；之後的步驟沒有輸入，只算 "
-                    "tanh(h_prev @ Wh + b)。你可能每一步都餵了 x0，或沒有把 h 傳下去。",
-        ),
-        Check(
-            name="h0_and_bias",
-            code="out = one_to_many(x0, h0, Wx, Wh, b, Wy, by, T)[1]",
-            inputs={"x0": ZX, "h0": H_PREV, "Wx": WX, "Wh": WH, "b": B, "Wy": WY2,
-                    "by": BY2, "T": 3},
-            expected=np.array([[[0.1095584702, -0.0897577847, 0.1973753202, 0.1877462059],
-                                [0.1175076812, -0.1064057804, 0.134733379, 0.3091921604],
-                                [0.1061520348, -0.0819417773, 0.0952976544, 0.3597156253]],
-                               [[-0.0199973338, -0.3452140341, 0.1683810459, 0.4542164327],
-                                [-0.0244582382, 0.0457350767, 0.1557497813, 0.3296597047],
-                                [0.0638648836, -0.1359403205, 0.1496548307, 0.390159894]]]),
-            message="x0 為 0 時結果不對：第一步要用傳進來的 h0，每一步都要加 bias b。"
-                    + NEEDS_CELL,
-        ),
-        Check(
-            name="read_out_every_step",
-            code="out = one_to_many(x0, h0, Wx, Wh, b, Wy, by, T)[0]",
-            inputs={"x0": X, "h0": H_PREV, "Wx": WX, "Wh": WH, "b": B, "Wy": WY2,
-                    "by": BY2, "T": 3},
-            expected=np.array([[[-0.0431575185, 0.0385641454],
-                                [0.1508986163, -0.1151827016],
-                                [0.211712849, -0.2212444115]],
-                               [[0.5481081257, -0.6488335833],
-                                [0.4239354589, -0.5919732184],
-                                [0.406520144, -0.5475003061]]]),
-            message="y 不對（h 已正確時）：每一個 time step 的輸出是 y[:, t] = h[:, t] @ Wy "
-                    "+ by，記得加 by。",
-        ),
-        Check(
-            name="inputs_not_modified",
-            code=_kept("one_to_many(x0, h0, Wx, Wh, b, Wy, by, 3)", "x0, h0, Wx, Wh, b, Wy, by"),
-            inputs={"x0": X, "h0": H_PREV, "Wx": WX, "Wh": WH, "b": B, "Wy": WY2, "by": BY2},
-            expected=True,
-            message="one_to_many 修改了傳進來的陣列：請建立新的陣列。",
-        ),
-    ],
-    "test_many_to_one": [
-        Check(
-            name="shape",
-            code="out = many_to_one(h, Wy, by).shape",
-            inputs={"h": HS, "Wy": WY3, "by": BY3},
-            expected=(2, 3),
-            message="回傳的 shape 應為 (N, C)：每一筆序列一個分數向量。若得到 (T, C)，"
-                    "你可能寫成 h[-1]（最後一筆資料），應為 h[:, -1]（最後一個 time step）。",
-        ),
-        Check(
-            name="uses_last_step",
-            code="out = many_to_one(h, Wy, by)",
-            inputs={"h": HS_LAST_ONLY, "Wy": WY3, "by": ZB[:3]},
-            expected=np.array([[0.02, 0.18, 0.37],
-                               [-0.06, 0.52, 0.03]]),
-            message="只有最後一個 time step 的 h 非零時結果不對：many to one 要用讀完整段"
-                    "序列的 h[:, -1]，你可能用了 h[:, 0]、平均或加總。",
-        ),
-        Check(
-            name="ignores_earlier_steps",
-            code="out = many_to_one(h, Wy, by)",
-            inputs={"h": HS_LAST_ZERO, "Wy": WY3, "by": ZB[:3]},
-            expected=np.array([[0.0, 0.0, 0.0],
-                               [0.0, 0.0, 0.0]]),
-            message="最後一步的 h 為 0 時輸出應為 0（by = 0）：讀出層只能用最後一個 time "
-                    "step，不要用 h[:, 0] 或把所有步加起來。",
-        ),
-        Check(
-            name="only_by",
-            code="out = many_to_one(h, Wy, by)",
-            inputs={"h": np.zeros((2, 3, 4)), "Wy": WY3, "by": BY3},
-            expected=np.array([[0.25, -0.5, 1.0],
-                               [0.25, -0.5, 1.0]]),
-            message="h 全為 0 時輸出應等於 by（每一筆都一樣）：bias by 可能漏加了。",
-        ),
-        Check(
-            name="inputs_not_modified",
-            code=_kept("many_to_one(h, Wy, by)", "h, Wy, by"),
-            inputs={"h": HS, "Wy": WY3, "by": BY3},
-            expected=True,
-            message="many_to_one 修改了傳進來的陣列：請建立新的陣列。",
-        ),
-    ],
-    "test_many_to_many": [
-        Check(
-            name="shape",
-            code="out = many_to_many(h, Wy, by).shape",
-            inputs={"h": HS, "Wy": WY2, "by": BY2},
-            expected=(2, 3, 2),
-            message="回傳的 shape 應為 (N, T, C)：每一筆、每一個 time step 各一個分數向量。",
-        ),
-        Check(
-            name="only_h",
-            code="out = many_to_many(h, Wy, by)",
-            inputs={"h": HS, "Wy": WY2, "by": ZB[:2]},
-            expected=np.array([[[0.22, -0.16],
-                                [-0.18, 0.31],
-                                [0.02, 0.18]],
-                               [[-0.01, 0.07],
-                                [0.36, -0.32],
-                                [-0.06, 0.52]]]),
-            message="by = 0 時結果不對：每一步都是 y[:, t] = h[:, t] @ Wy（同一組 Wy），"
-                    "檢查相乘的順序與每一步是否都讀出了。",
-        ),
-        Check(
-            name="only_by",
-            code="out = many_to_many(h, Wy, by)",
-            inputs={"h": np.zeros((2, 3, 4)), "Wy": WY2, "by": BY2},
-            expected=np.array([[[0.25, -0.5],
-                                [0.25, -0.5],
-                                [0.25, -0.5]],
-                               [[0.25, -0.5],
-                                [0.25, -0.5],
-                                [0.25, -0.5]]]),
-            message="h 全為 0 時每一步的輸出都應等於 by：bias by 可能漏加了。",
-        ),
-        Check(
-            name="inputs_not_modified",
-            code=_kept("many_to_many(h, Wy, by)", "h, Wy, by"),
-            inputs={"h": HS, "Wy": WY2, "by": BY2},
-            expected=True,
-            message="many_to_many 修改了傳進來的陣列：請建立新的陣列。",
-        ),
-    ],
-    "test_deep_rnn_forward": [
-        Check(
-            name="shapes",
-            code="top, hs = deep_rnn_forward(x, h0s, layers)\n"
-                 "out = [top.shape, len(hs)] + [h.shape for h in hs]",
-            inputs={"x": XS, "h0s": [ZH, ZH], "layers": [(WX, WH, B), (WX2, WH2, B2)]},
-            expected=[(2, 3, 4), 2, (2, 3, 4), (2, 3, 4)],
-            message="應回傳 (h_top, hs)：h_top 的 shape 為 (N, T, H)，hs 是每一層一個 "
-                    "(N, T, H) 的 list（兩層就有兩個）。",
-        ),
-        Check(
-            name="one_layer_is_rnn_forward",
-            code="out = deep_rnn_forward(x, h0s, layers)[0]",
-            inputs={"x": XS, "h0s": [H_PREV], "layers": [(WX, WH, B)]},
-            expected=np.array([[[-0.4542164327, -0.3274773948, 0.6640367703, 0.4929879667],
-                                [0.1076784244, -0.0539553222, 0.4499894039, 0.4387832767],
-                                [-0.1004898596, 0.2489918351, 0.280007412, 0.2729945538]],
-                               [[0.2729050806, 0.1877462059, -0.2260283523, 0.4136444422],
-                                [0.2285294543, -0.1341587354, -0.1659397596, 0.5877867835],
-                                [0.2247510164, -0.4970444387, 0.0816948316, 0.6915435272]]]),
-            message="只有一層時，結果應等於 rnn_forward(x, h0s[0], *layers[0]) 的 h"
-                    "（deep_rnn_forward 用到你的 rnn_forward：請先讓 test_rnn_forward 通過）。",
-        ),
-        Check(
-            name="second_layer_reads_first",
-            code="out = deep_rnn_forward(x, h0s, layers)[0]",
-            inputs={"x": XS, "h0s": [ZH, ZH], "layers": [(WX, WH, B), (WX2, WH2, B2)]},
-            expected=np.array([[[-0.0819272113, -0.196138908, 0.5617767197, -0.2722620083],
-                                [-0.131767987, -0.1257414683, 0.4824575158, -0.0545152663],
-                                [-0.2083998791, -0.0619430529, 0.4361420871, 0.1169468708]],
-                               [[0.0293224585, 0.1903300846, -0.0196831559, 0.171839366],
-                                [0.1612485495, 0.1353330202, 0.0802841094, -0.0837918405],
-                                [0.1507654929, 0.0564912712, 0.2429813403, -0.2781617732]]]),
-            message="第二層的輸入應為第一層每個 time step 的 hidden state（shape (N, T, H)），"
-                    "不是原始的 x，也不是只有最後一步；每一層用自己的 (Wx, Wh, b)。",
-        ),
-        Check(
-            name="own_h0_per_layer",
-            code="out = deep_rnn_forward(x, h0s, layers)[0]",
-            inputs={"x": np.zeros((2, 3, 3)), "h0s": [ZH, H0_2],
-                    "layers": [(WX, WH, ZB), (WX2, WH2, ZB)]},
-            expected=np.array([[[-0.0099996667, 0.0, 0.0399786803, -0.0399786803],
-                                [-0.0129928396, 0.001997932, 0.0079955657, -0.0069956553],
-                                [-0.0035979471, -0.001299622, 0.0017989044, 1.439e-07]],
-                               [[0.1973753202, 0.1780808681, -0.0599281035, 0.1095584702],
-                                [0.0426531054, 0.0817605592, 0.0058224003, 0.0071370775],
-                                [0.0038145197, 0.032333806, 0.0093402644, -0.001541946]]]),
-            message="只有第二層的初始狀態非零時結果不對：第 l 層要用自己的 h0s[l] 當初始狀態。",
-        ),
-        Check(
-            name="top_is_last_layer",
-            code="top, hs = deep_rnn_forward(x, h0s, layers)\n"
-                 "import numpy as np\n"
-                 "out = bool(np.array_equal(top, hs[-1]))",
-            inputs={"x": XS, "h0s": [ZH, ZH], "layers": [(WX, WH, B), (WX2, WH2, B2)]},
-            expected=True,
-            message="h_top 應為最上面一層（最後一層）的 hidden state，也就是 hs[-1]。",
-        ),
-        Check(
-            name="inputs_not_modified",
-            code=_kept("deep_rnn_forward(x, h0s, layers)",
-                       "x, *h0s, *[w for layer in layers for w in layer]"),
-            inputs={"x": XS, "h0s": [H_PREV, H0_2], "layers": [(WX, WH, B), (WX2, WH2, B2)]},
-            expected=True,
-            message="deep_rnn_forward 修改了傳進來的陣列：請建立新的陣列。",
-        ),
-    ],
+    "test_rnn_forward": RNN_FORWARD_CHECKS,
+    "test_one_to_many": ONE_TO_MANY_CHECKS,
+    "test_many_to_one": MANY_TO_ONE_CHECKS,
+    "test_many_to_many": MANY_TO_MANY_CHECKS,
+    "test_deep_rnn_forward": DEEP_CHECKS,
 }

@@ -7,8 +7,6 @@ checks of a rule (``autograder/hidden/lab01_explore_data.py``) carry the same we
 total, so the hidden inputs change a grade only when they find a mistake these miss.
 """
 
-import numpy as np
-
 from rnnlab.checking import Check
 from rnnlab.checks.factories import case, unchanged_inputs
 
@@ -37,7 +35,7 @@ LABEL_COUNTS = [
          "out = label_counts(pd.Series(labels, index=[7, 3, 5, 1], dtype=str))",
          {"labels": ["spam", "ham", "spam", "spam"]},
          "輸入是 pandas Series（index 不是 0, 1, 2, …）時結果不對：直接用 for 迴圈走過 Series "
-         "的值，或用 value_counts()，不要用 labels[i] 依 index 取值。"),
+         "的值，或用 value_counts()，不要用 labels[i] 依 index 取值。", weight=0.5),
     case("tuple_and_array",
          "import numpy as np\n"
          "out = [{str(k): v for k, v in label_counts(seq).items()}\n"
@@ -53,20 +51,24 @@ LABEL_COUNTS = [
 
 # ---------------------------------------------------------------- binary_metrics
 # every count different: tp=2, fp=3, fn=1, tn=1 (swapping FP and FN, or precision and
-# recall, changes the result); numpy arrays, which every way of counting handles
+# recall, changes the result). Most probes pass numpy arrays (ARRAYS), which every way of
+# counting handles; lists and Series have checks of their own.
 _TRUE = ["spam", "spam", "spam", "ham", "ham", "ham", "ham"]
 _PRED = ["spam", "spam", "ham", "spam", "spam", "spam", "ham"]
-MIXED = {"y_true": np.array(_TRUE), "y_pred": np.array(_PRED)}
+MIXED = {"y_true": _TRUE, "y_pred": _PRED}
+ARRAYS = "import numpy as np\ny_true, y_pred = np.array(y_true), np.array(y_pred)\n"
 COUNTS = '["tp", "fp", "fn", "tn"]'
 SCORES = '["accuracy", "precision", "recall", "f1", "mcc"]'
 KEYS = sorted(["tp", "fp", "fn", "tn", "accuracy", "precision", "recall", "f1", "mcc"])
 # scores with a zero denominator: a predicts nothing positive (precision, F1, MCC), b has
 # nothing truly positive (recall, F1, MCC); only those scores are read, so that another
 # mistake (swapped precision and recall) does not fail this rule
-ZERO = {"a_true": np.array(["spam", "ham", "ham", "ham"]), "a_pred": np.array(["ham"] * 4),
-        "b_true": np.array(["ham"] * 4), "b_pred": np.array(["spam", "ham", "spam", "ham"])}
-_BOTH = "for m in (binary_metrics(a_true, a_pred), binary_metrics(b_true, b_pred))"
-_RAISES = ("def outcome(a, b):\n"
+ZERO = {"a_true": ["spam", "ham", "ham", "ham"], "a_pred": ["ham"] * 4,
+        "b_true": ["ham"] * 4, "b_pred": ["spam", "ham", "spam", "ham"]}
+_BOTH = ("import numpy as np\n"
+         "a, b = (binary_metrics(np.array(t), np.array(p)) for t, p in ((a_true, a_pred), "
+         "(b_true, b_pred)))\n")
+RAISES = ("def outcome(a, b):\n"
            "    try:\n        binary_metrics(a, b)\n    except ValueError:\n"
            "        return 'ValueError'\n    return 'no error'\n\n")
 _FIX_COUNTS = "（如果 confusion_counts 也沒通過，先修正它）"
@@ -75,80 +77,82 @@ _FIX_COUNTS = "（如果 confusion_counts 也沒通過，先修正它）"
 SUMMARY = "out = [m['tp'], m['fp'] + m['fn'], m['tn']]"
 
 BINARY_METRICS = [
-    Check(name="keys", code="out = sorted(binary_metrics(y_true, y_pred))", inputs=MIXED,
+    Check(name="keys", code=ARRAYS + "out = sorted(binary_metrics(y_true, y_pred))",
+          inputs=MIXED,
           expected=KEYS, compare="equal",
           message="回傳的 dict 要有這 9 個 key（名稱完全一致）：tp、fp、fn、tn、accuracy、"
                   "precision、recall、f1、mcc。"),
     case("confusion_counts",
-         f"m = binary_metrics(y_true, y_pred)\nout = [m[k] for k in {COUNTS}]", MIXED,
+         ARRAYS + f"m = binary_metrics(y_true, y_pred)\nout = [m[k] for k in {COUNTS}]", MIXED,
          "[TP, FP, FN, TN] 數錯了：FP 是「預測 positive、其實是 negative」，FN 是「其實是 "
          "positive、預測成 negative」；是不是把 FP 和 FN 對調了？", weight=2.0,
          compare="equal"),
     Check(name="count_types",
-          code=f"m = binary_metrics(y_true, y_pred)\n"
+          code=ARRAYS + f"m = binary_metrics(y_true, y_pred)\n"
                f"out = [type(m[k]).__name__ for k in {COUNTS}]",
           inputs=MIXED, expected=["int"] * 4, compare="equal", weight=0.5,
           message="TP/FP/FN/TN 要是 Python 的 int：np.sum(...) 或加總 numpy 的 bool 會得到 "
                   "numpy.int64，請用 int(...) 轉換。"),
-    case("accuracy", "out = binary_metrics(y_true, y_pred)['accuracy']", MIXED,
+    case("accuracy", ARRAYS + "out = binary_metrics(y_true, y_pred)['accuracy']", MIXED,
          "accuracy 應為 (TP + TN) / N：所有訊息（positive 和 negative）中預測正確的比例，"
          "不是只看 positive 的那幾則。" + _FIX_COUNTS),
     case("precision_and_recall",
-         "m = binary_metrics(y_true, y_pred)\nout = [m['precision'], m['recall']]", MIXED,
+         ARRAYS + "m = binary_metrics(y_true, y_pred)\nout = [m['precision'], m['recall']]",
+         MIXED,
          "[precision, recall] 不對：precision = TP / (TP + FP)、recall = TP / (TP + FN)；"
-         "是不是把兩者對調了？" + _FIX_COUNTS, weight=1.5),
-    case("f1", "out = binary_metrics(y_true, y_pred)['f1']", MIXED,
+         "是不是把兩者對調了？" + _FIX_COUNTS, weight=2.0),
+    case("f1", ARRAYS + "out = binary_metrics(y_true, y_pred)['f1']", MIXED,
          "F1 應為 2·precision·recall / (precision + recall)（調和平均，不是算術平均）。"
-         + _FIX_COUNTS, weight=0.5),
-    case("mcc", "out = binary_metrics(y_true, y_pred)['mcc']", MIXED,
+         + _FIX_COUNTS),
+    case("mcc", ARRAYS + "out = binary_metrics(y_true, y_pred)['mcc']", MIXED,
          "MCC 應為 (TP·TN − FP·FN) / sqrt((TP+FP)(TP+FN)(TN+FP)(TN+FN))：分母要開根號，"
          "而且用 / 不是 //（這個例子比亂猜還差，所以 MCC 是略小於 0 的小數）。" + _FIX_COUNTS),
     Check(name="score_types",
-          code=f"m = binary_metrics(y_true, y_pred)\n"
+          code=ARRAYS + f"m = binary_metrics(y_true, y_pred)\n"
                f"out = [isinstance(m[k], float) for k in {SCORES}]",
           inputs=MIXED, expected=[True] * 5, compare="equal", weight=0.5,
           message="五個分數 accuracy、precision、recall、f1、mcc 都要是 float。"),
     case("zero_denominator",
-         "a, b = binary_metrics(a_true, a_pred), binary_metrics(b_true, b_pred)\n"
-         "out = [[a['precision'], a['f1'], a['mcc']], [b['recall'], b['f1'], b['mcc']]]", ZERO,
+         _BOTH + "out = [[a['precision'], a['f1'], a['mcc']], [b['recall'], b['f1'], b['mcc']]]",
+         ZERO,
          "分母為 0 的分數要回傳 0.0（不是 nan，也不要出現 ZeroDivisionError）：從不預測 "
          "positive 時 precision 的分母是 0，沒有真正的 positive 時 recall 的分母是 0，"
          "這兩種情況 F1 與 MCC 的分母也是 0。"),
     Check(name="zero_denominator_types",
-          code=f"out = [[isinstance(m[k], float) for k in {SCORES}]\n       {_BOTH}]",
+          code=_BOTH + f"out = [[isinstance(m[k], float) for k in {SCORES}] for m in (a, b)]",
           inputs=ZERO, expected=[[True] * 5] * 2, compare="equal", weight=0.5,
           message="分母為 0 時也要回傳 float 的 0.0，不是 int 的 0：例如 "
                   "`return a / b if b else 0.0`。"),
     case("positive_argument",
-         "m = binary_metrics(y_true, y_pred, positive='ham')\n" + SUMMARY,
+         ARRAYS + "m = binary_metrics(y_true, y_pred, positive='ham')\n" + SUMMARY,
          MIXED, "positive='ham' 時 [TP, FP + FN, TN] 不對：是不是把 'spam' 寫死在程式碼裡，"
          "沒有使用 positive 參數？", compare="equal"),
     case("other_labels_negative",
-         "m = binary_metrics(y_true, y_pred, positive='pos')\n" + SUMMARY,
-         {"y_true": np.array(["pos", "neg", "other", "pos", "neg"]),
-          "y_pred": np.array(["pos", "other", "neg", "neg", "pos"])},
+         ARRAYS + "m = binary_metrics(y_true, y_pred, positive='pos')\n" + SUMMARY,
+         {"y_true": ["pos", "neg", "other", "pos", "neg"],
+          "y_pred": ["pos", "other", "neg", "neg", "pos"]},
          "[TP, FP + FN, TN] 不對：positive 以外的每一個 label 都是 negative（這裡有 'neg' 和 "
          "'other'）：用「等於 positive / 不等於 positive」來分，不要寫死另一個類別的名稱。",
          compare="equal", weight=0.5),
     case("python_lists",
-         "m = binary_metrics(list(y_true), list(y_pred))\n" + SUMMARY,
+         "m = binary_metrics(y_true, y_pred)\n" + SUMMARY,
          MIXED, "輸入是 Python list 時 [TP, FP + FN, TN] 不對：`y_true == positive` 對 list "
          "只會得到一個 False，不會逐一比較；請先用 np.asarray(...) 轉成陣列，或用迴圈逐一比較。",
          compare="equal"),
     case("series_matched_by_position",
          "import pandas as pd\n"
-         "m = binary_metrics(pd.Series(y_true, index=[6, 5, 4, 3, 2, 1, 0]), pd.Series(y_pred))\n"
+         "m = binary_metrics(pd.Series(y_true, index=[3, 4, 5, 6, 0, 1, 2]), pd.Series(y_pred))\n"
          + SUMMARY,
          MIXED, "[TP, FP + FN, TN] 不對：兩個 index 不同的 pandas Series 要依「位置」比對："
          "pandas 的 ==、& 會依 index 對齊，把不同訊息的答案配在一起；請先用 np.asarray(...) "
          "轉成陣列。", compare="equal"),
     Check(name="length_mismatch",
-          code=_RAISES + "out = [outcome(long, short), outcome(short, long)]",
+          code=RAISES + "out = [outcome(long, short), outcome(short, long)]",
           inputs={"long": ["spam", "ham", "ham"], "short": ["spam", "ham"]},
           expected=["ValueError", "ValueError"], compare="equal",
           message="y_true 與 y_pred 長度不同時要 raise ValueError（不管哪一個比較長）："
                   "zip() 會默默丟掉多出來的那幾個。"),
-    Check(name="empty_input", code=_RAISES + "out = outcome(empty, empty)",
+    Check(name="empty_input", code=RAISES + "out = outcome(empty, empty)",
           inputs={"empty": []}, expected="ValueError", compare="equal", weight=0.5,
           message="空的輸入沒有分數可算：請 raise ValueError（不要回傳 accuracy 0 或 nan）。"),
     unchanged_inputs("binary_metrics", ["y_true", "y_pred"],
@@ -178,7 +182,7 @@ ADD_LENGTH_COLUMNS = [
     case("n_words", _FRAME + "out = add_length_columns(df)['n_words'].tolist()",
          {"labels": ["ham"] * 4, "texts": ["see you", "ok  then", " hi there ", "a\tb\nc"]},
          "n_words 要用不帶參數的 text.split()：split(' ') 會把連續空白、開頭結尾的空白切出空字串，"
-         "也不會在 tab、換行處切開。", compare="equal", weight=1.5),
+         "也不會在 tab、換行處切開。", compare="equal"),
     Check(name="int_columns",
           code=_FRAME + f"res = add_length_columns(df)\nout = {_DTYPES}",
           inputs={"labels": ["ham", "spam"], "texts": ["Ok lar...", "WIN a prize"]},
@@ -190,7 +194,7 @@ ADD_LENGTH_COLUMNS = [
          "out = {'index': res.index.tolist(), 'n_chars': res['n_chars'].tolist()}",
          {"labels": ["ham", "spam", "ham"], "texts": ["abc", "a", "ab"]},
          "要保留原本的 index 與列的順序（不要 reset_index() 或排序），每一列的長度要對上"
-         "同一列的 text。", compare="equal"),
+         "同一列的 text。", compare="equal", weight=0.5),
     Check(name="empty_dataframe",
           code=_FRAME + "res = add_length_columns(df)\n"
                f"out = {{'columns': list(res.columns), 'rows': len(res), 'dtypes': {_DTYPES}}}",
@@ -222,7 +226,7 @@ DUPLICATE_REPORT = [
     case("no_duplicates", _SORTED,
          {"texts": ["hi", "Ok lar...", "WIN now"]},
          "沒有重複的三則訊息：n_total = n_unique = 3、n_duplicates = n_repeated = 0、"
-         "max_count = 1。", compare="equal"),
+         "max_count = 1。", compare="equal", weight=0.5),
     case("first_occurrence_not_a_duplicate", "out = duplicate_report(texts)['n_duplicates']",
          {"texts": ["ok", "hi", "ok", "ok"]},
          "第一次出現的那則不算重複：n_duplicates = n_total − n_unique。pandas 的 duplicated() "

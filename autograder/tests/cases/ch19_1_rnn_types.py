@@ -223,31 +223,43 @@ DEEP_SHARED_H0 = HEAD + '''def deep_rnn_forward(x, h0s, layers):
 CALLERS = {"rnn_forward": FORWARD_CALLS_CELL, "one_to_many": ONE_TO_MANY_CELL_EVERY_STEP,
            "deep_rnn_forward": DEEP_INDEXED}
 
+CELL = "test_rnn_cell_forward"
+FORWARD = "test_rnn_forward"
+ONE = "test_one_to_many"
+DEEP = "test_deep_rnn_forward"
+
 MISTAKES = [
-    Mistake("cell_no_bias", "rnn_cell_forward", CELL_NO_BIAS, {}, "bias", "h = tanh(xWx + hWh)"),
-    Mistake("cell_no_bias_called_everywhere", "rnn_cell_forward", CELL_NO_BIAS, {}, "bias",
+    Mistake("cell_no_bias", "rnn_cell_forward", CELL_NO_BIAS, {CELL: 2.14, ONE: 2.67},
+            "bias 項 b 可能漏加了", "h = tanh(xWx + hWh): one_to_many (calls the cell) loses "
+            "its integration check only and says to fix the cell first"),
+    Mistake("cell_no_bias_called_everywhere", "rnn_cell_forward", CELL_NO_BIAS,
+            {CELL: 2.14, FORWARD: 2.75, ONE: 2.67, DEEP: 2.67}, "bias 項 b 可能漏加了",
             "no bias in a cell that rnn_forward, one_to_many and deep_rnn_forward call",
             extra_cells=CALLERS),
-    Mistake("cell_no_tanh_called_everywhere", "rnn_cell_forward", CELL_NO_TANH, {}, "tanh",
+    Mistake("cell_no_tanh", "rnn_cell_forward", CELL_NO_TANH, {CELL: 1.93, ONE: 2.67},
+            "np.tanh", "h = xWx + hWh + b"),
+    Mistake("cell_no_tanh_called_everywhere", "rnn_cell_forward", CELL_NO_TANH,
+            {CELL: 1.93, FORWARD: 2.75, ONE: 2.67, DEEP: 2.67}, "np.tanh",
             "no tanh in a cell that rnn_forward, one_to_many and deep_rnn_forward call",
             extra_cells=CALLERS),
-    Mistake("cell_no_tanh", "rnn_cell_forward", CELL_NO_TANH, {}, "tanh", "h = xWx + hWh + b"),
-    Mistake("cell_wh_transposed", "rnn_cell_forward", CELL_WH_TRANSPOSED, {}, "Wh",
-            "(Wh @ h_prev.T).T = h_prev @ Wh.T"),
-    Mistake("cell_wh_left", "rnn_cell_forward", CELL_WH_LEFT, {}, "ValueError",
-            "Wh @ h_prev: a shape error"),
-    Mistake("forward_always_h0", "rnn_forward", FORWARD_ALWAYS_H0, {}, "h_prev",
-            "h is not fed back: every step starts from h0"),
-    Mistake("forward_ignores_h0", "rnn_forward", FORWARD_IGNORES_H0, {}, "h0",
+    Mistake("cell_wh_transposed", "rnn_cell_forward", CELL_WH_TRANSPOSED,
+            {CELL: 2.14, ONE: 2.67}, "h_prev @ Wh", "(Wh @ h_prev.T).T = h_prev @ Wh.T"),
+    Mistake("cell_wh_left", "rnn_cell_forward", CELL_WH_LEFT, {CELL: 0.0, ONE: 0.0},
+            "ValueError", "Wh @ h_prev: a shape error, reported with the student's line"),
+    Mistake("forward_always_h0", "rnn_forward", FORWARD_ALWAYS_H0, {FORWARD: 2.25, DEEP: 2.0},
+            "更新成上一步算出的 h", "h is not fed back: every step starts from h0"),
+    Mistake("forward_ignores_h0", "rnn_forward", FORWARD_IGNORES_H0,
+            {FORWARD: 2.25, DEEP: 2.0}, "要用傳進來的 h0",
             "the loop starts from zeros instead of h0"),
-    Mistake("one_to_many_x_every_step", "one_to_many", ONE_TO_MANY_X_EVERY_STEP, {}, "x0",
-            "x0 fed at every step"),
-    Mistake("many_to_one_first_step", "many_to_one", MANY_TO_ONE_FIRST_STEP, {}, "h[:, -1]",
-            "reads h[:, 0] instead of h[:, -1]"),
-    Mistake("many_to_many_no_bias", "many_to_many", MANY_TO_MANY_NO_BIAS, {}, "by",
-            "forgot by"),
-    Mistake("deep_x_every_layer", "deep_rnn_forward", DEEP_X_EVERY_LAYER, {}, "第二層",
-            "every layer reads x instead of the states below"),
-    Mistake("deep_shared_h0", "deep_rnn_forward", DEEP_SHARED_H0, {}, "h0s[l]",
+    Mistake("one_to_many_x_every_step", "one_to_many", ONE_TO_MANY_X_EVERY_STEP, {ONE: 2.0},
+            "x0 只在第一個 time step 輸入", "x0 fed at every step"),
+    Mistake("many_to_one_first_step", "many_to_one", MANY_TO_ONE_FIRST_STEP,
+            {"test_many_to_one": 1.25}, "h[:, -1]", "reads h[:, 0] instead of h[:, -1]"),
+    Mistake("many_to_many_no_bias", "many_to_many", MANY_TO_MANY_NO_BIAS,
+            {"test_many_to_many": 1.43}, "bias by 可能漏加了", "forgot by"),
+    Mistake("deep_x_every_layer", "deep_rnn_forward", DEEP_X_EVERY_LAYER, {DEEP: 0.67},
+            "ValueError", "every layer reads x: a shape error where D != H, else the "
+            "second layer's check"),
+    Mistake("deep_shared_h0", "deep_rnn_forward", DEEP_SHARED_H0, {DEEP: 2.0}, "h0s[l]",
             "layer 1's h0 used for every layer"),
 ]
