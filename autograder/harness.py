@@ -217,12 +217,13 @@ def load_spec(name: str) -> AssignmentSpec:
         try:
             return spec_from_json(json.loads(cache.read_text(encoding="utf-8")),
                                   reference.source_notebook(name))
-        except (ValueError, KeyError, SpecError):
-            pass
+        except (OSError, ValueError, KeyError, SpecError):
+            pass  # unreadable (another user's cache) or stale: compute it
     spec = load_assignment(name)
     if fingerprint:
         try:
             write_atomic(cache, json.dumps(spec_to_json(spec), ensure_ascii=False))
+            cache.chmod(0o644)
         except OSError:
             pass
     return spec

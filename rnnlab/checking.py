@@ -531,7 +531,10 @@ def feedback(result: TestResult, title: str | None = None) -> list[str]:
             continue
         if check.failure in ("error", "timeout", "unfinished"):
             head = "程式執行時發生錯誤：" if check.failure == "error" else ""
-            key, message, detail = check.detail, f"{head}{check.detail}", ""
+            # one crash on one student line is one cause, whatever the values in its text
+            line = check.detail[check.detail.rfind("（在"):] if "（在" in check.detail else ""
+            key = f"{check.detail.split(':')[0]} {line}" if line else check.detail
+            message, detail = f"{head}{check.detail}", ""
         else:
             key = check.message or check.detail
             hidden = "［隱藏測試：不同的輸入］" if check.kind == "hidden" else ""
@@ -543,7 +546,7 @@ def feedback(result: TestResult, title: str | None = None) -> list[str]:
         groups.append([message, detail, 1])
     # a crash (or an endless loop) explains the failures after it best: it comes first
     crashes = {c.detail for c in failed if c.failure in ("error", "timeout", "unfinished")}
-    groups.sort(key=lambda g: not (g[1] == "" and any(d in g[0] for d in crashes)))
+    groups.sort(key=lambda g: not (g[1] == "" and any(g[0].endswith(d) for d in crashes)))
     for message, detail, _ in groups[:MAX_MESSAGES]:
         lines.append(f"  - {_clip(message, 240)}")
         if detail:

@@ -637,3 +637,56 @@ def test_a_course_cloned_under_usr_src_hides_its_solutions(tmp_path):
         assert "LEAKED" not in out.read_text()
     finally:
         shutil.rmtree(course, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_the_hostile_corpus_as_an_ordinary_user(tmp_path):
+    """The grader started by an ordinary user (uid 65534): bubblewrap is then unprivileged
+    itself; the privilege, secret-reading and file-writing attacks fail the same way. The
+    user gets a venv of its own from the system's Python (this machine's Python lives in
+    root's home), with the pinned grading packages, and the course on PYTHONPATH."""
+    import shutil
+    import tempfile
+
+    from autograder.gradescope import requirements_text
+
+    system = next((p for p in ("/usr/bin/python3.11", "/usr/bin/python3.12",
+                               "/usr/bin/python3.13") if Path(p).exists()), None)
+    if os.geteuid() != 0 or not shutil.which("setpriv") or system is None:
+        pytest.skip("needs root (to become an ordinary user), setpriv and a system Python")
+    world = Path(tempfile.mkdtemp(prefix="ordinary-user-", dir="/tmp"))
+    world.chmod(0o755)  # pytest's own tmp is root-only
+    user = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"]
+    try:
+        (world / "requirements.txt").write_text(requirements_text(REPO / "requirements.lock"))
+        subprocess.run([system, "-m", "venv", str(world / "venv")], check=True)
+        subprocess.run([str(world / "venv" / "bin" / "python"), "-m", "pip", "install", "-q",
+                        "-r", str(world / "requirements.txt")], check=True, timeout=900)
+        env = corpus.Env(world / "env", port=1, marker="4242.75")
+        cases = {c.name: c for c in corpus.generic_cases("lab02_tokenize", env)}
+        names = ["solution", "stub_first_cell", "remount_and_plant", "open_by_handle",
+                 "read_secrets", "write_files"]
+        for name in names:
+            (world / f"{name}.ipynb").write_bytes(cases[name].data)
+        for path in world.rglob("*"):
+            path.chmod(path.stat().st_mode | 0o044 | (0o011 if path.is_dir() else 0))
+        (world / "out").mkdir(mode=0o777)
+        (world / "out").chmod(0o777)
+        out = world / "out" / "report.json"
+        done = subprocess.run(
+            [*user, str(world / "venv" / "bin" / "python"), "-m", "autograder", "grade",
+             "lab02_tokenize", *[str(world / f"{n}.ipynb") for n in names], "--json", str(out)],
+            capture_output=True, text=True, timeout=900, cwd=world / "out",
+            env=dict(os.environ, PYTHONPATH=str(REPO), HOME=str(world / "out")))
+        text = out.read_text() if out.exists() else ""
+    finally:
+        shutil.rmtree(world, ignore_errors=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(text)
+    assert report["isolation"] == "bwrap" and report["sandbox"]["uid_outside"] == 65534
+    scores = {s["student"]: s["score"] for s in report["submissions"]}
+    full = scores["solution"]
+    assert full == 10 and 0 < scores["stub_first_cell"] < full
+    for name in ("remount_and_plant", "open_by_handle", "read_secrets", "write_files"):
+        assert scores[name] == full, (name, scores)
+    assert "LEAKED" not in text and "PLANTED" not in text

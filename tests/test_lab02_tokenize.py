@@ -3,9 +3,12 @@ the mistakes students make.
 
 The Keras tests compare the reference solution (the answer cells of the source notebook)
 with Keras' classic ``Tokenizer`` and ``keras.utils.pad_sequences`` on the whole SMS Spam
-Collection and on hypothesis-generated strings and sequences; they are skipped when the
-optional ``bench`` extra (Keras) is not installed. The mutation tests plant one typical
-mistake at a time in the solution's own code and check that the right visible check fails.
+Collection and on hypothesis-generated strings and sequences (tokenize also with other
+``filters`` and ``lower=False``, as Lab03 calls it); they are skipped when the optional
+``bench`` extra (Keras) is not installed. The mutation tests plant one typical mistake at a
+time in the solution's own code and check that the right visible check fails, that a wrong
+tokenize costs build_vocab and texts_to_sequences only their integration check, and that
+the Keras quirks the notebook shows in its optional part are not graded.
 """
 
 from __future__ import annotations
@@ -122,6 +125,23 @@ def test_tokenize_equals_keras_on_generated_strings(ref, keras_api, text):
 
 @pytest.mark.bench
 @SETTINGS
+@given(text=text_strategy, filters=st.sampled_from(["", ".,-!?", FILTERS.replace("!", "")])
+       | st.text(alphabet=st.sampled_from(CHARS), max_size=6), lower=st.booleans())
+def test_tokenize_with_filters_and_lower_equals_keras(ref, keras_api, text, filters, lower):
+    assert ref["tokenize"](text, filters=filters, lower=lower) == keras_api[1](
+        text, filters=filters, lower=lower)
+
+
+@pytest.mark.bench
+def test_tokenize_with_lab03_filters_equals_keras_on_the_dataset(ref, texts, keras_api):
+    keep_signals = "".join(ch for ch in FILTERS if ch not in "$!?")
+    different = [t for t in texts
+                 if ref["tokenize"](t, filters=keep_signals) != keras_api[1](t, keep_signals)]
+    assert not different, different[:3]
+
+
+@pytest.mark.bench
+@SETTINGS
 @given(fit=st.lists(message_strategy, max_size=8), apply=st.lists(message_strategy, max_size=4),
        oov_token=oov_strategy, num_words=st.none() | st.integers(0, 8))
 def test_vocab_and_sequences_equal_keras_on_generated_texts(ref, keras_api, fit, apply,
@@ -182,10 +202,16 @@ def test_hidden_check_expectations_equal_keras(keras_api):
     tok = [c for c in hidden.TOKENIZE if c.name in ("random_strings", "real_messages")]
     for check, expected in zip(tok, expected_outputs(A, tok)):
         assert expected == [keras_api[1](t) for t in check.inputs["texts"]]
-    real = hidden.REAL_MESSAGES
-    vocab_check = next(c for c in hidden.BUILD_VOCAB if c.name == "real_messages")
-    (expected,) = expected_outputs(A, [vocab_check])
-    assert expected == keras_tokenizer(keras_api, real, "<OOV>").word_index
+    word_index = keras_tokenizer(keras_api, hidden.REAL_WORDS, "<OOV>").word_index
+    vocab_checks = [c for c in hidden.BUILD_VOCAB
+                    if c.name in ("real_words_ranking", "real_words_indices")]
+    ranking, indices = expected_outputs(A, vocab_checks)
+    assert ranking == list(keras_tokenizer(keras_api, hidden.REAL_WORDS, None).word_index)
+    assert indices == [word_index["<OOV>"], sorted(word_index.values())]
+    options = next(c for c in hidden.TOKENIZE if c.name == "random_strings_other_filters")
+    (expected,) = expected_outputs(A, [options])
+    assert expected == [[keras_api[1](t, filters=f, lower=low) for t in options.inputs["texts"]]
+                        for f in options.inputs["filters"] for low in (True, False)]
 
 
 # ------------------------------------------------------------ checks catch the mistakes
@@ -211,17 +237,22 @@ def mutant(ref, answer_sources, function: str, edits) -> dict:
 
 # (function, the visible check that must fail first [+ others that must fail too], edits)
 MISTAKES = [
-    ("tokenize", "lowercase", [("text.lower()", "text")]),
+    ("tokenize", "lowercase", [("    if lower:\n        text = text.lower()\n", "")]),
+    ("tokenize", "lower_not_casefold", [("text.lower()", "text.casefold()")]),
+    ("tokenize", "lower_false_keeps_case",
+     [("    if lower:\n        text = text.lower()", "    text = text.lower()")]),
+    ("tokenize", "punctuation_becomes_space+every_default_filter",  # deleted, not replaced
+     [('{ch: " " for ch in filters}', '{ch: "" for ch in filters}')]),
+    ("tokenize", "every_default_filter",
+     [("for ch in filters}", "for ch in filters if ch not in '\\t\\n'}")]),
     ("tokenize", "empty_strings_dropped", [(" if word]", "]")]),
-    ("tokenize", "punctuation_becomes_space",  # deleted instead of replaced by ' '
-     [('{ch: " " for ch in FILTERS}', '{ch: " " if ch in "\\t\\n" else "" for ch in FILTERS}')]),
-    ("tokenize", "tab_and_newline_are_filters",
-     [("for ch in FILTERS}", "for ch in FILTERS[:-2]}")]),
-    ("tokenize", "other_characters_kept",
-     [('[word for word in text.lower().translate(table).split(" ") if word]',
-       '__import__("re").findall("[a-z0-9]+", text.lower())')]),
+    ("tokenize", "other_characters_kept+empty_filters_keep_punctuation",  # string.punctuation
+     [("for ch in filters}", "for ch in __import__('string').punctuation + '\\t\\n'}")]),
     ("tokenize", "split_on_space_only", [('.split(" ")', ".split()")]),
-    ("build_vocab", "returns_dict_from_1", [("enumerate(words, start=1)", "enumerate(words)")]),
+    ("tokenize", "empty_filters_keep_punctuation+custom_filters",
+     [("for ch in filters}", "for ch in FILTERS}")]),
+    ("build_vocab", "returns_dict_from_1+oov_token_at_1",
+     [("enumerate(words, start=1)", "enumerate(words)")]),
     ("build_vocab", "most_frequent_first",
      [("sorted(counts, key=counts.get, reverse=True)", "list(counts)")]),
     ("build_vocab", "total_count_not_documents",
@@ -233,23 +264,25 @@ MISTAKES = [
      [("sorted(counts, key=counts.get, reverse=True)", "sorted(counts, key=counts.get)[::-1]")]),
     ("build_vocab", "oov_token_at_1", [("[oov_token] + ranked", "ranked + [oov_token]")]),
     ("build_vocab", "uses_oov_token_argument", [("[oov_token] + ranked", '["<OOV>"] + ranked')]),
-    ("build_vocab", "words_come_from_tokenize", [("in tokenize(text):", "in text.split():")]),
-    ("build_vocab", "input_not_modified",
+    ("build_vocab", "inputs_not_modified",
      [("    counts = {}", '    texts.append("")\n    counts = {}')]),
-    ("texts_to_sequences", "uses_tokenize", [("in tokenize(text):", "in text.split():")]),
-    ("texts_to_sequences", "unknown_word_to_oov",
+    ("build_vocab", "words_come_from_tokenize", [("in tokenize(text):", "in text.split():")]),
+    ("texts_to_sequences", "unknown_word_to_oov+oov_index_from_vocab+rare_words_become_oov",
      [("                ids.append(oov_index)", "                pass")]),
     ("texts_to_sequences", "unknown_word_to_oov+oov_index_from_vocab",
      [("ids.append(oov_index)", "ids.append(0)")]),
     ("texts_to_sequences", "oov_index_from_vocab", [("ids.append(oov_index)", "ids.append(1)")]),
     ("texts_to_sequences", "unknown_dropped_without_oov",
      [("elif oov_index is not None:", "else:")]),
+    ("texts_to_sequences", "unknown_dropped_without_oov",  # '<OOV>' missing from vocab
+     [("oov_index = vocab.get(oov_token)", "oov_index = vocab.get(oov_token, 1)")]),
     ("texts_to_sequences", "num_words_keeps_smaller_indices",
      [("index >= num_words", "index > num_words")]),
-    ("texts_to_sequences", "num_words_without_oov_drops",
-     [("elif oov_index is not None:", "elif oov_index is not None or num_words:")]),
-    ("texts_to_sequences", "input_not_modified",
+    ("texts_to_sequences", "rare_words_become_oov",
+     [("elif oov_index is not None:", "elif oov_index is not None and index is None:")]),
+    ("texts_to_sequences", "inputs_not_modified",
      [("    return sequences", "    vocab.clear()\n    return sequences")]),
+    ("texts_to_sequences", "uses_tokenize", [("in tokenize(text):", "in text.split():")]),
     ("pad_sequences", "returns_ndarray", [("    return out", "    return out.tolist()")]),
     ("pad_sequences", "dtype_int32", [("dtype=np.int32", "dtype=float")]),
     ("pad_sequences", "dtype_int32", [("dtype=np.int32", "dtype=np.int64")]),
@@ -270,8 +303,12 @@ MISTAKES = [
     ("pad_sequences", "empty_sequence_is_all_padding",  # Keras-style slices without the skip
      [("        if len(seq) == 0:\n            continue\n", ""),
       ("out[row, maxlen - len(kept):] = kept", "out[row, -len(kept):] = kept")]),
-    ("pad_sequences", "input_not_modified",
-     [("    return out", "    for seq in sequences:\n        seq[:] = seq[-1:]\n    return out")]),
+    ("pad_sequences", "tuples_and_arrays_accepted",  # list arithmetic
+     [("out[row, maxlen - len(kept):] = kept",
+       "out[row] = [value] * (maxlen - len(kept)) + kept")]),
+    ("pad_sequences", "inputs_not_modified",
+     [("    return out", "    for seq in sequences:\n        if isinstance(seq, list):\n"
+                       "            seq.extend([value] * (maxlen - len(seq)))\n    return out")]),
 ]
 
 
@@ -290,22 +327,98 @@ def test_one_mistake_fails_the_check_that_names_it(ref, answer_sources, function
     assert set(others) <= set(failed), f"{others} should fail too; failed: {failed}"
 
 
-# Keras quirks that the docstrings state and only the hidden checks test
+TOKENIZE_BODY = ('    if lower:\n        text = text.lower()\n'
+                 '    table = str.maketrans({ch: " " for ch in filters})'
+                 '  # every filter character -> \' \'\n'
+                 '    return [word for word in text.translate(table).split(" ") if word]')
+# real tokenizers that differ from Keras: each fails tokenize's checks only
+WRONG_TOKENIZERS = {
+    "no_lower": [("    if lower:\n        text = text.lower()\n", "")],
+    "split_any_whitespace": [('.split(" ")', ".split()")],
+    "keeps_empty_strings": [(" if word]", "]")],
+    # Chollet's Vectorizer (Deep Learning with Python, 2nd ed.): delete punctuation, split()
+    "chollet": [(TOKENIZE_BODY, '    text = text.lower()\n'
+                                '    text = "".join(ch for ch in text if ch not in filters)\n'
+                                '    return text.split()')],
+    # d2l's tokenize: letters only, then split()
+    "d2l": [(TOKENIZE_BODY, '    return __import__("re").sub("[^A-Za-z]+", " ", text)'
+                            '.strip().lower().split()')],
+}
+
+
+@pytest.mark.parametrize("wrong", sorted(WRONG_TOKENIZERS))
+def test_a_wrong_tokenize_costs_the_callers_only_their_integration_check(ref, answer_sources,
+                                                                       wrong):
+    """build_vocab and texts_to_sequences call tokenize: with a wrong tokenize (and right
+    callers) every other check of theirs, public and hidden, still passes, and the feedback
+    names tokenize as the root cause (REQUIRES)."""
+    from rnnlab.checks import blocked_by
+
+    scope = mutant(ref, answer_sources, "tokenize", WRONG_TOKENIZERS[wrong])
+    tokenize_results = run_checks(public_checks(A, "test_tokenize"), scope)
+    assert not all(r.passed for r in tokenize_results), f"{wrong} passes tokenize's checks"
+    for gid in ("test_build_vocab", "test_texts_to_sequences"):
+        public = public_checks(A, gid)
+        hidden = hidden_checks(A, gid)
+        results = run_checks(public, scope) + run_checks(hidden, scope,
+                                                         expected_outputs(A, hidden))
+        integration = {c.name for c in public + hidden if c.integration}
+        lost = [r.name for r in results if not r.passed and r.name not in integration]
+        assert not lost, f"{wrong}: {gid} loses {lost}"
+        assert blocked_by(A, gid, scope) == ["test_tokenize"]
+
+
+# Keras quirks shown in the notebook's optional part (選讀 A): not graded, so a function that
+# handles them differently keeps full marks
 QUIRKS = [
-    ("tokenize", "unicode_lowercase", [("text.lower()", "text.casefold()")]),
-    ("build_vocab", "oov_token_also_a_word",
+    ("build_vocab",
      [("[oov_token] + ranked", "[oov_token] + [w for w in ranked if w != oov_token]")]),
-    ("texts_to_sequences", "num_words_zero_means_no_limit",
+    ("texts_to_sequences",
      [("not (num_words and index", "not (num_words is not None and index")]),
+    ("pad_sequences", [("max(len(seq) for seq in sequences)",
+                        "max((len(seq) for seq in sequences), default=0)"),
+                       ("kept = seq[max(len(seq) - maxlen, 0):]", "kept = seq[-maxlen:]")]),
 ]
 
 
-@pytest.mark.parametrize("function, target, edits", QUIRKS, ids=[t for _, t, _ in QUIRKS])
-def test_hidden_checks_catch_the_keras_quirks(ref, answer_sources, function, target, edits):
+@pytest.mark.parametrize("function, edits", QUIRKS, ids=[f for f, _ in QUIRKS])
+def test_keras_quirks_are_not_graded(ref, answer_sources, function, edits):
     scope = mutant(ref, answer_sources, function, edits)
     gid = f"test_{function}"
-    assert all(r.passed for r in run_checks(public_checks(A, gid), scope))
     checks = hidden_checks(A, gid)
-    failed = [r.name for r in run_checks(checks, scope, expected_outputs(A, checks))
-              if not r.passed]
-    assert target in failed
+    results = run_checks(public_checks(A, gid), scope) + run_checks(
+        checks, scope, expected_outputs(A, checks))
+    assert all(r.passed for r in results), [r.text for r in results if not r.passed]
+
+
+# ------------------------------------------------------------ figures as the notebook draws them
+def test_figures_are_legible_at_100_percent_zoom(ref, texts):
+    """The notebook's three figures, drawn as its cells draw them: no text under 9 px in
+    JupyterLab (tests/legibility.py)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from legibility import too_small
+
+    from rnnlab.text_figures import plot_padded_batch, plot_token_lengths, plot_vocab_coverage
+
+    plt.rcParams["figure.dpi"] = 100  # the inline backend's
+    tokenize, pad = ref["tokenize"], ref["pad_sequences"]
+    counts: dict[str, int] = {}
+    for text in texts[:3000]:
+        for word in tokenize(text):
+            counts[word] = counts.get(word, 0) + 1
+    lengths = [len(tokenize(t)) for t in texts[:3000]]
+    labels = ["spam" if i % 7 == 0 else "ham" for i in range(len(lengths))]
+    figures = [plot_vocab_coverage(counts.values(), marks=(100, 1000, 2000)).figure,
+               plot_token_lengths(lengths, labels, percentiles=(95, 99), upper=100).figure]
+    fig, axes = plt.subplots(2, 1, figsize=(8, 5.6))  # the notebook's padded batches
+    for ax, side in zip(axes, ("pre", "post")):
+        plot_padded_batch(pad([[5, 17, 320, 1, 2], [9, 4, 1000, 77, 61, 8]], maxlen=12,
+                              padding=side), ax=ax, title=f"padding='{side}'")
+    fig.tight_layout()
+    figures.append(fig)
+    for figure in figures:
+        assert not too_small(figure)
+        plt.close(figure)

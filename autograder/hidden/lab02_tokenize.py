@@ -303,8 +303,8 @@ PAD_SEQUENCES = [
               "    return [_np.array(s, dtype=_np.int64) if i % 2 else tuple(s)\n"
               "            for i, s in enumerate(lists)]\n"
               "out = [[[v for v in row if v != 0] for row in\n"
-              "        _np.asarray(pad_sequences(seqs(), maxlen=m, truncating=t)).tolist()]\n"
-              "       for m in (None, 5) for t in ('pre', 'post')]"),
+              "        _np.asarray(pad_sequences(seqs(), maxlen=m, padding=p)).tolist()]\n"
+              "       for m in (None, 20) for p in ('pre', 'post')]"),
         inputs={"lists": random_sequences(1912, 12)},
         compare="allclose", weight=W, retests="tuples_and_arrays_accepted",
         message="sequences 裡的序列是 tuple 或 numpy 陣列（有的是空的）時結果不對。",
