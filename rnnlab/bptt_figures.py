@@ -1,5 +1,6 @@
 """Figures of 19-2 (BPTT): the backward flow through an unrolled RNN, the truncation
-window (the slide's per-step window and the chunks frameworks use), and measured costs.
+window (the slide's per-step window and the chunks frameworks use), and costs counted
+(cell backward passes), never timed.
 
 The diagrams need no network: they draw the definitions. The plots take values the
 notebook measured with the student's own functions. Labels are English/LaTeX so that they
@@ -8,6 +9,7 @@ render without a CJK font; the zh-TW explanation lives in the notebook.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -15,20 +17,17 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
 
 from rnnlab.diagrams import (
-    CELL_H,
-    COLORS,
+    CELL_W,
     DY,
     FONT_SIZE,
     NODE_R,
     draw_arrow,
-    draw_backward_arrow,
-    draw_bptt_step,
     draw_node,
     draw_unrolled,
     draw_window,
-    fit,
     new_figure,
 )
 
@@ -37,6 +36,9 @@ _SCHEME_TITLES = {
     "window": "per-step window (slide): each $C_t$ goes back $k$ steps",
     "chunks": "chunks of $k+1$ steps (frameworks): cut the graph, carry the state",
 }
+BACKWARD = "#c62828"  # gradients: contrast >= 4.5 on white and on the window shading
+BACKWARD_SHIFT = NODE_R + 0.14  # backward arrows run beside the forward ones, not on them
+BACKWARD_DROP = 0.17  # a step back in time runs just under the forward arrow it reverses
 
 
 # ---------------------------------------------------------------- the backward flow
@@ -56,29 +58,72 @@ def _unrolled_with_losses(T: int, ax: Axes | None):
     """An RNN unrolled over ``T`` steps with a loss ``C_t`` above every output, on ``ax``
     (a new figure when None); returns the figure, the axes, the layout and loss centres."""
     if ax is None:
-        fig, (ax,) = new_figure(1.6 + 1.45 * T, 5.0)
+        fig, (ax,) = new_figure(1.0 + 1.2 * T, 4.3)
     else:
         fig = ax.figure
     lay = draw_unrolled(ax, T, inputs="all", outputs="all")
     return fig, ax, lay, _draw_losses(ax, lay, range(T))
 
 
+def _fit(ax: Axes, margin: float = 0.15) -> None:
+    """Axes limits around the shapes and the texts as drawn (their real extents), plus
+    ``margin``; a figure of its own gets the height of the drawing (equal aspect), so no
+    empty band is left around it."""
+    fig = ax.figure
+    shapes = [p.get_extents().transformed(ax.transData.inverted()) for p in ax.patches
+              if not isinstance(p, FancyArrowPatch)]
+    x0, x1 = min(b.x0 for b in shapes), max(b.x1 for b in shapes)
+    y0, y1 = min(b.y0 for b in shapes), max(b.y1 for b in shapes)
+    for _ in range(2):  # a text's size in data units depends on the limits: settle them
+        ax.set_xlim(x0 - margin, x1 + margin)
+        ax.set_ylim(y0 - margin, y1 + margin)
+        if len(fig.axes) == 1:
+            fig.set_figheight(fig.get_figwidth() * (y1 - y0 + 2 * margin)
+                              / (x1 - x0 + 2 * margin) + 0.45)
+        texts = [t.get_window_extent().transformed(ax.transData.inverted())
+                 for t in ax.texts if t.get_text()]
+        x0, x1 = min([x0] + [b.x0 for b in texts]), max([x1] + [b.x1 for b in texts])
+        y0, y1 = min([y0] + [b.y0 for b in texts]), max([y1] + [b.y1 for b in texts])
+
+
 def _finish(ax: Axes, title: str) -> None:
-    """Title, limits around the drawing, room for the arcs under the cells and a label."""
+    """The title, and limits close around the drawing."""
     ax.set_title(title, fontsize=FONT_SIZE + 1)
-    fit(ax, margin=0.35)
-    lo, hi = ax.get_ylim()
-    ax.set_ylim(lo - CELL_H * 0.9, hi + 0.3)
+    _fit(ax)
+
+
+def _backward(ax: Axes, start: tuple[float, float], end: tuple[float, float],
+              label: str | None = None, label_xy: tuple[float, float] | None = None) -> None:
+    """A gradient flowing backwards: a dashed arrow in :data:`BACKWARD` (gid
+    ``arrow-backward``), its label (a factor of the chain rule) at ``label_xy``."""
+    arrow = draw_arrow(ax, start, end, kind="backward", color=BACKWARD, linestyle="--",
+                       linewidth=2.2)
+    arrow.set_zorder(5)
+    if label:
+        ax.text(*label_xy, label, ha="center", va="center", fontsize=FONT_SIZE - 1,
+                color=BACKWARD, zorder=6)
 
 
 def _down(ax: Axes, top: tuple[float, float], bottom: tuple[float, float],
           label: str | None = None) -> None:
-    """A backward (dashed, highlighted) arrow running down, just right of a forward one."""
-    shift = 0.16
-    draw_backward_arrow(ax, (top[0] + shift, top[1]), (bottom[0] + shift, bottom[1]),
-                        label=label)
-    if label:  # move the label beside the arrow rather than on top of it
-        ax.texts[-1].set_position((top[0] + shift + 0.7, (top[1] + bottom[1]) / 2))
+    """A backward arrow running down beside the forward arrow between two nodes."""
+    x = top[0] + BACKWARD_SHIFT
+    _backward(ax, (x, top[1]), (x, bottom[1]), label,
+              (x + 0.55, (top[1] + bottom[1]) / 2))
+
+
+def _step_back(ax: Axes, lay, t: int, label: str | None = None) -> None:
+    """The gradient passed from ``h_t`` back to ``h_{t-1}`` (0-based ``t``; ``t = 0`` ends at
+    the initial state): just under the forward arrow between the two, its label below."""
+    x, y = lay.cells[(0, t)]
+    yb = y - BACKWARD_DROP
+    start = (x - CELL_W / 2, yb)
+    if t > 0:
+        end = (lay.cells[(0, t - 1)][0] + CELL_W / 2, yb)
+    else:
+        sx, sy = lay.states[0]
+        end = (sx + np.sqrt(NODE_R**2 - BACKWARD_DROP**2), yb)
+    _backward(ax, start, end, label, ((start[0] + end[0]) / 2, yb - 0.3))
 
 
 def bptt_flow(T: int = 4, origin: int | None = None, ax: Axes | None = None,
@@ -96,7 +141,7 @@ def bptt_flow(T: int = 4, origin: int | None = None, ax: Axes | None = None,
         for t in range(T):
             _down(ax, losses[t], lay.outputs[t])
             _down(ax, lay.outputs[t], lay.cell_top(0, t))
-            draw_bptt_step(ax, lay, t)
+            _step_back(ax, lay, t)
         title = title or "full BPTT: every $C_t$ flows back to $h_0$"
     else:
         t = origin - 1
@@ -105,9 +150,7 @@ def bptt_flow(T: int = 4, origin: int | None = None, ax: Axes | None = None,
         _down(ax, lay.outputs[t], lay.cell_top(0, t),
               label=f"$\\partial y_{{{origin}}}/\\partial h_{{{origin}}}$")
         for s in range(t, -1, -1):
-            label = (f"$\\partial h_{{{s + 1}}}/\\partial h_{{{s}}}$"
-                     if s > 0 else None)
-            draw_bptt_step(ax, lay, s, label=label)
+            _step_back(ax, lay, s, f"$\\partial h_{{{s + 1}}}/\\partial h_{{{s}}}$")
         title = title or f"the chain of $\\partial C_{{{origin}}}$ back through time"
     _finish(ax, title)
     return fig
@@ -122,16 +165,17 @@ def truncation_window(T: int = 6, k: int = 2, origins: Sequence[int] = (6,),
         t = origin - 1
         first = max(t - k, 0)
         rect = draw_window(ax, lay, first, t)
+        rect.set_edgecolor(BACKWARD)
         ax.text(rect.get_x() + rect.get_width() / 2, rect.get_y() - 0.12,
                 f"window of $C_{{{origin}}}$: $h_{{{origin - k}}} \\dots h_{{{origin}}}$"
                 if origin > k else f"window of $C_{{{origin}}}$ reaches $h_0$",
-                ha="center", va="top", fontsize=FONT_SIZE - 1, color=COLORS["highlight"])
+                ha="center", va="top", fontsize=FONT_SIZE - 1, color=BACKWARD)
         _down(ax, losses[t], lay.outputs[t])
         _down(ax, lay.outputs[t], lay.cell_top(0, t))
         for s in range(t, first, -1):
-            draw_bptt_step(ax, lay, s)
+            _step_back(ax, lay, s)
         if t - k < 0:  # the window reaches the initial state
-            draw_bptt_step(ax, lay, 0)
+            _step_back(ax, lay, 0)
     _finish(ax, title or f"truncated BPTT, $k={k}$: the gradient stops at $h_{{t-k}}$")
     return fig
 
@@ -170,7 +214,7 @@ def truncation_grid(T: int = 8, k: int | None = 2, scheme: str = "window",
     reach = reach_matrix(T, k, scheme)
     if ax is None:
         _, ax = plt.subplots(figsize=(0.45 * T + 1.6, 0.45 * T + 1.0))
-    cmap = ListedColormap(["#ffffff", "#f4a582", COLORS["highlight"]])
+    cmap = ListedColormap(["#ffffff", "#f4a582", BACKWARD])
     ax.imshow(reach, cmap=cmap, vmin=0, vmax=2, aspect="equal")
     ax.set_xticks(range(T + 1), [f"$h_{{{s}}}$" for s in range(T + 1)])
     ax.set_yticks(range(T), [f"$C_{{{t}}}$" for t in range(1, T + 1)])
@@ -199,29 +243,76 @@ def truncation_schemes(T: int = 8, k: int = 2) -> Figure:
     return fig
 
 
-# ---------------------------------------------------------------- measured curves
-def plot_cost_vs_T(Ts: Sequence[int], seconds: Mapping[str, Sequence[float]],
-                   ax: Axes | None = None, title: str = "cost of BPTT as T grows") -> Axes:
-    """Measured times (one curve per method, seconds) against the sequence length on
-    log-log axes, with dotted guides of slope 1 (cost ~ T) and 2 (cost ~ T^2)."""
+# ---------------------------------------------------------------- counted costs
+class CallCount:
+    """How many times a counted function was called (see :func:`counting`)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+
+@contextlib.contextmanager
+def counting(namespace: dict, name: str):
+    """Count the calls of ``namespace[name]`` (e.g. ``counting(globals(),
+    "rnn_cell_backward")`` in a notebook) while the ``with`` block runs; the function is
+    put back afterwards. Yields a :class:`CallCount`."""
+    original = namespace[name]
+    count = CallCount()
+
+    def counted(*args, **kwargs):
+        count.n += 1
+        return original(*args, **kwargs)
+
+    namespace[name] = counted
+    try:
+        yield count
+    finally:
+        namespace[name] = original
+
+
+def cell_visits(T: int, k: int | None, scheme: str = "summed") -> int:
+    """How many cell backward passes one BPTT of length ``T`` makes (a count, not a time).
+
+    ``"origins"``: every loss ``C_t`` sends its own gradient back on its own, ``k`` steps
+    at most (``None``: to the first step; the slide's picture); ``"summed"``: the gradients
+    that reach ``h_t`` are added before they go on, one pass (``k`` is ignored).
+    """
+    if scheme == "summed":
+        return T
+    if scheme != "origins":
+        raise ValueError(f"scheme must be 'origins' or 'summed', got {scheme!r}")
+    return sum(t + 1 if k is None else min(t, k) + 1 for t in range(T))
+
+
+def plot_cost_vs_T(Ts: Sequence[int], counts: Mapping[str, Sequence[float]],
+                   ax: Axes | None = None,
+                   title: str = "cost of one backward pass as $T$ grows",
+                   ylabel: str = "rnn_cell_backward calls") -> Axes:
+    """Counted costs (one curve per method) against the sequence length on log-log axes,
+    with guides of slope 1 (cost ~ T) and 2 (cost ~ T^2) starting under the smallest."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6.0, 4.0))
     Ts = np.asarray(Ts, dtype=float)
-    for i, (label, values) in enumerate(seconds.items()):
-        ax.loglog(Ts, np.asarray(values) * 1e3, "o-", color=f"C{i}", label=label)
-    first = min(float(np.asarray(v)[0]) for v in seconds.values()) * 1e3
-    for power, style in ((1, ":"), (2, "--")):
-        ax.loglog(Ts, first * (Ts / Ts[0]) ** power, style, color="#888888", linewidth=1,
-                  label=f"slope {power} (cost ~ $T^{power}$)" if power > 1 else
-                  "slope 1 (cost ~ $T$)")
+    markers = "osD^v"
+    for i, (label, values) in enumerate(counts.items()):
+        ax.loglog(Ts, np.asarray(values, dtype=float), marker=markers[i % len(markers)],
+                  color=f"C{i}", label=label)
+    first = 0.5 * min(float(np.asarray(v, dtype=float)[0]) for v in counts.values())
+    for power, style in ((1, ":"), (2, "--")):  # guides under the curves, not on them
+        ax.loglog(Ts, first * (Ts / Ts[0]) ** power, style, color="#666666", linewidth=1,
+                  label=f"slope {power}: cost ~ $T^{power}$" if power > 1 else
+                  "slope 1: cost ~ $T$")
+    ax.set_xticks(Ts, [f"{t:g}" for t in Ts])
+    ax.minorticks_off()
     ax.set_xlabel("sequence length $T$")
-    ax.set_ylabel("time of one backward pass (ms)")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=9)
     return ax
 
 
+# ---------------------------------------------------------------- measured errors
 def plot_truncation_error(ks: Sequence[int], errors: Mapping[str, Sequence[float]],
                           ax: Axes | None = None,
                           title: str = "truncated gradient vs full BPTT",

@@ -4,8 +4,10 @@ with an analytic backward pass (cs231n style, float64).
     num_dx = numerical_gradient_array(lambda x_: forward(x_, w)[0], x, dout)
     assert rel_error(dx, num_dx) < 1e-7
 
-The function is always called on a perturbed float64 *copy* of ``x``: the caller's array is
-never modified, and a lambda that ignores its own argument gets a zero gradient (and fails).
+The function is always called on a fresh perturbed float64 *copy* of ``x``: neither the
+caller's array nor the point itself can be changed by ``f`` (a forward pass that modifies
+its input in place still gets the right gradient checked), and a lambda that ignores its
+own argument gets a zero gradient (and fails).
 """
 
 from __future__ import annotations
@@ -44,16 +46,17 @@ def numerical_gradient_array(f: Callable[[np.ndarray], np.ndarray], x: np.ndarra
 
     Returns an array of the shape of ``x``.
     """
-    point = np.array(x, dtype=np.float64, copy=True)  # the caller's x is never touched
+    # a C-ordered copy: the caller's x is never touched, and reshape(-1) below is a view
+    point = np.array(x, dtype=np.float64, order="C", copy=True)
     upstream = np.asarray(df, dtype=np.float64)
     grad = np.zeros_like(point)
     flat, flat_grad = point.reshape(-1), grad.reshape(-1)
     for i in range(flat.size):
         saved = flat[i]
         flat[i] = saved + h
-        plus = np.array(f(point), dtype=np.float64)
+        plus = np.array(f(point.copy()), dtype=np.float64)
         flat[i] = saved - h
-        minus = np.array(f(point), dtype=np.float64)
+        minus = np.array(f(point.copy()), dtype=np.float64)
         flat[i] = saved
         flat_grad[i] = np.sum((plus - minus) * upstream) / (2 * h)
     return grad

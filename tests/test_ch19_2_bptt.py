@@ -11,7 +11,7 @@ import pytest
 
 from autograder.hidden import expected_outputs, hidden_checks
 from autograder.reference import reference_namespace
-from rnnlab.bptt_figures import reach_matrix, truncation_grid, truncation_window
+from rnnlab.bptt_figures import bptt_flow, reach_matrix, truncation_grid, truncation_window
 from rnnlab.checking import run_checks
 from rnnlab.checks import public_checks
 from rnnlab.gradcheck import numerical_gradient_array, rel_error
@@ -166,14 +166,38 @@ def test_reference_passes_the_gradient_check(ref):
         assert rel_error(grads[i], numerical_gradient_array(f, args[i], p["dh"])) < 1e-7, name
 
 
-def test_reference_does_not_modify_its_inputs(ref):
+def test_reference_does_not_modify_its_inputs_and_reuses_its_cache(ref):
     p = _problem(9)
     before = {k: v.copy() for k, v in p.items()}
     _, cache = ref["rnn_forward"](p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
-    for k in (None, 0, 2):
-        ref["rnn_backward"](p["dh"], cache, truncate=k)
+    first = [ref["rnn_backward"](p["dh"], cache, truncate=k) for k in (None, 0, 2)]
+    again = [ref["rnn_backward"](p["dh"], cache, truncate=k) for k in (None, 0, 2)]
     for key, value in before.items():
         np.testing.assert_array_equal(p[key], value, err_msg=key)
+    for a, b in zip(first, again):
+        for got, want in zip(a, b):
+            np.testing.assert_array_equal(got, want)
+
+
+# ---------------------------------------------------------------- counted cost
+@pytest.mark.parametrize("T, k", [(1, None), (6, None), (6, 0), (6, 2), (6, 5), (6, 9)])
+def test_cell_visits_are_what_the_reference_calls(T, k):
+    """The cost section counts rnn_cell_backward calls: the reference makes exactly the
+    calls that cell_visits states (T for full BPTT, sum of min(t, k) + 1 for a window)."""
+    from autograder.reference import answers_namespace, source_notebook
+    from rnnlab.bptt_figures import cell_visits, counting
+
+    ns = answers_namespace(source_notebook(AID))  # the functions' own globals, as in a kernel
+    p = _problem(10, T=T)
+    _, cache = ns["rnn_forward"](p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
+    cell = ns["rnn_cell_backward"]
+    with counting(ns, "rnn_cell_backward") as calls:
+        ns["rnn_backward"](p["dh"], cache, truncate=k)
+    full = k is None or k >= T
+    assert calls.n == cell_visits(T, None if full else k, "summed" if full else "origins")
+    assert ns["rnn_cell_backward"] is cell  # put back after the block
+    assert cell_visits(64, None, "origins") == 64 * 65 // 2
+    assert cell_visits(64, 4, "origins") == 5 * 64 - 4 * 5 // 2
 
 
 # ---------------------------------------------------------------- figures
@@ -193,9 +217,6 @@ def test_reach_matrix_draws_the_definition():
 
 
 def test_figures_draw():
-    import matplotlib
-
-    matplotlib.use("Agg")
     fig = truncation_window(T=5, k=2, origins=(5,))
     windows = [a for a in fig.axes[0].patches if a.get_gid() == "window"]
     assert len(windows) == 1
@@ -205,13 +226,58 @@ def test_figures_draw():
     assert "pairs reached" in ax.get_xlabel()
 
 
+def _figures():
+    from rnnlab import bptt_figures as bf
+
+    Ts = [4, 8, 16]
+    yield "chain", bf.bptt_flow(T=3, origin=3)
+    yield "full", bf.bptt_flow(T=4)
+    yield "window", bf.truncation_window(T=6, k=2, origins=(6,))
+    yield "schemes", bf.truncation_schemes(T=8, k=2)
+    yield "cost", bf.plot_cost_vs_T(Ts, {"a": [bf.cell_visits(T, None, "origins")
+                                               for T in Ts], "b": Ts}).figure
+    yield "error", bf.plot_truncation_error([0, 1, 2], {"a": [1.0, 0.5, 0.2]}).figure
+
+
+def test_figures_are_legible_and_arrows_do_not_overlap():
+    """No text under 9 px on screen; a backward arrow never runs on top of a forward one
+    (the red-over-black of the old figures) and the drawing fills its figure."""
+    from legibility import too_small
+
+    for name, fig in _figures():
+        assert not too_small(fig), (name, too_small(fig))
+    fig = bptt_flow(T=4)
+    ax = fig.axes[0]
+    forward = [a for a in ax.patches if a.get_gid() in ("arrow-out", "arrow-time")]
+    backward = [a for a in ax.patches if a.get_gid() == "arrow-backward"]
+    assert backward and all(a.get_edgecolor()[:3] != forward[0].get_edgecolor()[:3]
+                            for a in backward)
+    starts = {tuple(np.round(a._posA_posB[0], 6)) for a in forward}
+    assert not starts & {tuple(np.round(a._posA_posB[0], 6)) for a in backward}
+    import io
+
+    from matplotlib.image import imread
+
+    for shown in (bptt_flow(T=3, origin=3), fig, truncation_window(T=6, k=2)):
+        buffer = io.BytesIO()  # what the inline backend shows: a tight PNG
+        shown.savefig(buffer, format="png", bbox_inches="tight", dpi=shown.dpi)
+        buffer.seek(0)
+        ink = (imread(buffer)[..., :3] < 0.95).any(axis=2)
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        blank = [rows[0], ink.shape[0] - 1 - rows[-1], cols[0], ink.shape[1] - 1 - cols[-1]]
+        assert max(blank) <= 30, blank  # px: the PNG padding and a thin margin, no more
+
+
 # ---------------------------------------------------------------- the checks name the mistakes
-def _student(forget_bias=False, forget_tanh_grad=False, overwrite_dWh=False,
-             ignore_future=False, window_shift=0, dh0_always=False):
-    """A plain per-origin implementation (as a student might write it) with one mistake."""
+def _student(forget_tanh_grad=False, transpose_wh=False, overwrite_dWh=False,
+             ignore_future=False, window_shift=0, dh0_always=False, pop_cache=False,
+             inplace=False):
+    """A plain cs231n-style implementation (list of per-step caches, rnn_backward calling
+    rnn_cell_backward, truncation per origin) as a student might write it, with one
+    mistake."""
 
     def rnn_cell_forward(x_t, h_prev, Wx, Wh, b):
-        h = np.tanh(x_t @ Wx + h_prev @ Wh + (0 if forget_bias else b))
+        h = np.tanh(x_t @ Wx + h_prev @ Wh + b)
         return h, (x_t, h_prev, Wx, Wh, h)
 
     def rnn_forward(x, h0, Wx, Wh, b):
@@ -224,21 +290,27 @@ def _student(forget_bias=False, forget_tanh_grad=False, overwrite_dWh=False,
 
     def rnn_cell_backward(dh_next, cache):
         x_t, h_prev, Wx, Wh, h = cache
-        da = dh_next if forget_tanh_grad else dh_next * (1 - h**2)
-        return da @ Wx.T, da @ Wh.T, x_t.T @ da, h_prev.T @ da, da.sum(axis=0)
+        if inplace:
+            dh_next *= 1 - h**2
+            da = dh_next
+        else:
+            da = dh_next if forget_tanh_grad else dh_next * (1 - h**2)
+        return (da @ Wx.T, da @ (Wh if transpose_wh else Wh.T), x_t.T @ da, h_prev.T @ da,
+                da.sum(axis=0))
 
     def rnn_backward(dh, caches, truncate=None):
         N, T, H = dh.shape
         x_t, _, Wx, Wh, _ = caches[0]
         dx, dh0 = np.zeros((N, T, x_t.shape[1])), np.zeros((N, H))
         dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
+        steps = [caches.pop(0) for _ in range(T)] if pop_cache else caches
         for t in range(T):
             k = T if truncate is None or truncate >= T else truncate + window_shift
             if ignore_future:
                 k = 0
             g = dh[:, t]
             for s in range(t, max(t - k, 0) - 1, -1):
-                gx, g, gWx, gWh, gb = rnn_cell_backward(g, caches[s])
+                gx, g, gWx, gWh, gb = rnn_cell_backward(g, steps[s])
                 dx[:, s] += gx
                 dWx, db = dWx + gWx, db + gb
                 dWh = gWh if overwrite_dWh else dWh + gWh
@@ -249,9 +321,13 @@ def _student(forget_bias=False, forget_tanh_grad=False, overwrite_dWh=False,
     return {k: v for k, v in locals().items() if k.startswith("rnn_")}
 
 
-def _failed(namespace, grade_id):
-    return {r.name for r in run_checks(public_checks(AID, grade_id), namespace)
-            if not r.passed}
+def _failed(namespace, grade_id, hidden=False):
+    checks = public_checks(AID, grade_id)
+    results = run_checks(checks, namespace)
+    if hidden:
+        checks = hidden_checks(AID, grade_id)
+        results += run_checks(checks, namespace, expected_outputs(AID, checks))
+    return {r.name for r in results if not r.passed}
 
 
 GRADE_IDS = ("test_rnn_cell_forward", "test_rnn_forward", "test_rnn_cell_backward",
@@ -260,19 +336,15 @@ GRADE_IDS = ("test_rnn_cell_forward", "test_rnn_forward", "test_rnn_cell_backwar
 
 def test_a_correct_per_origin_implementation_passes_every_check():
     """A plain, loop-per-origin solution (other summation order, other cache) gets full
-    marks: the precise hidden checks leave room for honest rounding differences."""
+    marks: the precise checks leave room for honest rounding differences."""
     ns = _student()
     for gid in GRADE_IDS:
-        assert _failed(ns, gid) == set(), gid
-        checks = hidden_checks(AID, gid)
-        failed = [r for r in run_checks(checks, ns, expected_outputs(AID, checks))
-                  if not r.passed]
-        assert not failed, (gid, failed)
+        assert _failed(ns, gid, hidden=True) == set(), gid
 
 
 def test_numerical_gradients_do_not_pass_for_analytic_ones(ref):
     """rnnlab.gradcheck ships to students: returning its numerical gradient instead of the
-    analytic one fails the precise hidden check."""
+    analytic one fails the check made for it (the docstring states the rule)."""
     ns = dict(ref)
     forward = ref["rnn_cell_forward"]
 
@@ -288,27 +360,51 @@ def test_numerical_gradients_do_not_pass_for_analytic_ones(ref):
         return tuple(grads)
 
     ns["rnn_cell_backward"] = rnn_cell_backward
-    checks = hidden_checks(AID, "test_rnn_cell_backward")
-    results = run_checks(checks, ns, expected_outputs(AID, checks))
-    assert {r.name for r in results if not r.passed} == {"hidden_precise"}
+    assert _failed(ns, "test_rnn_cell_backward", hidden=True) == {"analytic", "random"}
+
+
+SEQUENCE_TESTS = ("test_rnn_backward", "test_rnn_backward_truncated")
+
+
+@pytest.mark.parametrize("mistake", [{"forget_tanh_grad": True}, {"transpose_wh": True}])
+def test_a_wrong_cell_costs_the_sequence_tests_only_their_integration_check(mistake):
+    ns = _student(**mistake)
+    assert {"tanh_derivative", "dh_prev"} & _failed(ns, "test_rnn_cell_backward")
+    for gid in SEQUENCE_TESTS:
+        assert _failed(ns, gid, hidden=True) == {"all_together"}, gid
+
+
+def test_gradient_checks_hand_copies_so_an_in_place_change_is_reported_once():
+    ns = _student(inplace=True)
+    assert _failed(ns, "test_rnn_cell_backward", hidden=True) == {"inputs_not_modified"}
+    for gid in SEQUENCE_TESTS:  # h = 0 there: dh_next *= 1 - h**2 changes nothing
+        assert _failed(ns, gid, hidden=True) == set(), gid
+
+
+def test_a_backward_that_consumes_its_cache_loses_only_the_reuse_checks():
+    ns = _student(pop_cache=True)
+    assert _failed(ns, "test_rnn_backward", hidden=True) == {"cache_reusable"}
+    assert _failed(ns, "test_rnn_backward_truncated", hidden=True) == {
+        "unchanged_and_reusable"}
 
 
 @pytest.mark.parametrize("mistake, grade_id, must_fail, must_pass", [
-    ({"forget_bias": True}, "test_rnn_cell_forward", {"only_b", "all_terms"},
-     {"shape", "only_x", "only_h_prev"}),
     ({"forget_tanh_grad": True}, "test_rnn_cell_backward",
-     {"tanh_derivative", "gradcheck_db"}, {"shapes", "db_sums_over_batch"}),
-    ({"overwrite_dWh": True}, "test_rnn_backward", {"dWh_accumulated", "gradcheck_dWh"},
-     {"dx", "dh0", "dWx_db_accumulated"}),
-    ({"ignore_future": True}, "test_rnn_backward", {"future_gradient_added", "dx"},
-     {"shapes", "first_step_upstream"}),
-    ({"window_shift": 1}, "test_rnn_backward_truncated", {"k1_reach", "k2_reach"},
-     {"k_ge_T_is_full", "inputs_not_modified"}),
-    ({"window_shift": -1}, "test_rnn_backward_truncated", {"k1_reach", "k2_reach"},
-     {"k_ge_T_is_full", "inputs_not_modified"}),
+     {"tanh_derivative", "gradcheck_db"},
+     {"shapes", "db", "dx_t", "dh_prev", "dWx", "dWh", "analytic"}),
+    ({"transpose_wh": True}, "test_rnn_cell_backward", {"dh_prev", "gradcheck_dh_prev"},
+     {"db", "dx_t", "dWx", "dWh", "tanh_derivative"}),
+    ({"overwrite_dWh": True}, "test_rnn_backward", {"dWh_accumulated", "all_together"},
+     {"sum_of_both", "dh0", "dWx_db_accumulated"}),
+    ({"ignore_future": True}, "test_rnn_backward", {"future_gradient", "sum_of_both"},
+     {"shapes", "every_step_upstream"}),
+    ({"window_shift": 1}, "test_rnn_backward_truncated", {"window_reach", "k0_local_only"},
+     {"unchanged_and_reusable"}),
+    ({"window_shift": -1}, "test_rnn_backward_truncated", {"window_reach"},
+     {"unchanged_and_reusable"}),
     ({"dh0_always": True}, "test_rnn_backward_truncated",
-     {"dh0_boundary_t_equals_k", "k_T_minus_1"},
-     {"k1_reach", "k2_reach", "k2_window_values", "dh0_from_early_steps"}),
+     {"dh0_only_from_t_below_k", "large_k"},
+     {"window_reach", "window_parameter_gradients"}),
 ])
 def test_visible_checks_name_the_mistake(mistake, grade_id, must_fail, must_pass):
     failed = _failed(_student(**mistake), grade_id)

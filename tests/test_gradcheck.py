@@ -63,3 +63,25 @@ def test_rel_error_floor_shapes_and_non_finite_values():
     assert isinstance(rel_error(np.ones(2), np.ones(2)), float)
     with pytest.raises(ValueError, match="shapes differ"):
         rel_error(np.ones((2, 3)), np.ones((3, 2)))
+
+
+def test_a_transposed_view_is_perturbed_like_any_array():
+    """A non-C-contiguous x (e.g. a transpose) used to be copied by reshape(-1), so no
+    perturbation reached f and the gradient came out 0."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(3, 2)).T  # (2, 3), Fortran-ordered
+    w = rng.normal(size=(3, 4))
+    dout = rng.normal(size=(2, 4))
+    num = numerical_gradient_array(lambda v: np.tanh(v @ w), x, dout)
+    assert rel_error(num, (dout * (1 - np.tanh(x @ w) ** 2)) @ w.T) < 1e-8
+
+
+def test_a_function_that_modifies_its_argument_cannot_shift_the_point():
+    x = np.linspace(-1.0, 1.0, 4)
+
+    def square_in_place(v):
+        v **= 2  # a careless forward pass
+        return v
+
+    num = numerical_gradient_array(square_in_place, x, np.ones(4))
+    assert rel_error(num, 2 * x) < 1e-8

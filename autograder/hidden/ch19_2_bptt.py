@@ -50,13 +50,13 @@ def _zero_state(seed: int, N: int, T: int, H: int, inputs: str = "zero_x") -> di
     return p
 
 
-def _hidden(name: str, code: str, inputs: dict, retests: str, message: str = "",
+def _hidden(name: str, code: str, inputs: dict, retests: str, message: str,
             weight: float = 0.5, **options) -> Check:
     return Check(name=name, code=code, inputs=inputs, expected=FROM_REFERENCE,
                  retests=retests, message=message, weight=weight, **options)
 
 
-def _seq(name: str, out: str, inputs: dict, retests: str, message: str = "",
+def _seq(name: str, out: str, inputs: dict, retests: str, message: str,
          weight: float = 0.5) -> Check:
     return _hidden(name, f"{SEQ_PRELUDE}out = {out}", inputs, retests, message, weight)
 
@@ -65,14 +65,17 @@ FORWARD = "out = rnn_forward(x, h0, Wx, Wh, 0 * b)[0]"
 CELL_FORWARD = "out = rnn_cell_forward(x, h, Wx, Wh, b)[0]"
 CELL_GRADS = f"out = list({CELL_CALL})"
 T_LONG = 6
+NAMES = ("dx", "dh0")
 
 CHECKS = {
     "test_rnn_cell_forward": [
-        _hidden("random", CELL_FORWARD, _general(1902, 3, None, 4, 5), "all_terms"),
+        _hidden("random", CELL_FORWARD, _general(1902, 3, None, 4, 5), "all_terms",
+                "隨機輸入 (N=3, D=4, H=5) 的 h_next 不對。"),
         _hidden("one_example", CELL_FORWARD, _general(1903, 1, None, 1, 2), "batch_of_one",
                 "N=1、D=1 時 h_next 不對：不要假設 batch 或輸入維度大於 1。"),
         _hidden("saturated", "out = rnn_cell_forward(5 * x, h, 5 * Wx, Wh, b)[0]",
-                _general(1902, 3, None, 4, 5), "tanh_applied"),
+                _general(1902, 3, None, 4, 5), "tanh_applied",
+                "輸入很大時（tanh 飽和）h_next 不對：應落在 (-1, 1) 之間。"),
     ],
     "test_rnn_forward": [
         _hidden("random", FORWARD, _general(1904, 3, T_LONG, 4, 5), "carries_the_state",
@@ -87,12 +90,15 @@ CHECKS = {
                 "N=1、D=1 時梯度不對：db 要沿 batch 加總成 shape (H,)，不要用 squeeze。"),
     ],
     "test_rnn_backward": [
-        _seq("random_sum_of_both", "list(_grads(dh)[:2])", _zero_state(1906, 3, T_LONG, 5),
-             "sum_of_both"),
+        _seq("random_sum_of_both", "_grads(dh)[0]", _zero_state(1906, 3, T_LONG, 5),
+             "sum_of_both", "隨機序列 (N=3, T=6, H=5) 的 dx 不對。"),
+        _seq("random_dh0", "_grads(dh)[1]", _zero_state(1906, 3, T_LONG, 5), "dh0",
+             "隨機序列 (N=3, T=6, H=5) 的 dh0 不對。"),
         _seq("random_dWx_db", "[_grads(dh)[i] for i in (2, 4)]",
-             _zero_state(1907, 3, T_LONG, 5, "zero_wx"), "dWx_db_accumulated"),
+             _zero_state(1907, 3, T_LONG, 5, "zero_wx"), "dWx_db_accumulated",
+             "隨機序列 (N=3, T=6, H=5) 的 dWx 或 db 不對。"),
         _seq("random_dWh", "_grads(dh)[3]", _zero_state(1908, 3, T_LONG, 5, "alternate"),
-             "dWh_accumulated"),
+             "dWh_accumulated", "隨機序列 (N=3, T=6, H=5) 的 dWh 不對。"),
         _seq("one_step", "list(_grads(dh))", _zero_state(1909, 2, 1, 4, "zero_wx"), "dh0",
              "T=1 時梯度不對：只有一個 time step 時 dh0 = da @ Wh.T。"),
         _seq("large", "[_grads(dh)[i] for i in (1, 2, 4)]",
@@ -100,16 +106,18 @@ CHECKS = {
              "N=32、T=50、H=32 時梯度不對或太慢：每個 time step 只需往回走一次。"),
     ],
     "test_rnn_backward_truncated": [
-        *[_seq(f"random_truncate_{k}", f"list(_grads(dh, {k})[:2])",
-               _zero_state(1911, 3, T_LONG, 5), retests,
-               f"truncate={k}（T={T_LONG}）時 dx 或 dh0 不對。", weight=0.25)
-          for k, retests in [(0, "k0_local_only"), (1, "origins_kept_apart"),
-                             (2, "origins_kept_apart"), (T_LONG - 1, "large_k"),
-                             (T_LONG, "large_k"), (T_LONG + 3, "large_k")]],
+        *[_seq(f"random_truncate_{k}_{NAMES[i]}", f"_grads(dh, {k})[{i}]",
+               _zero_state(1911, 3, T_LONG, 5),
+               retests, f"truncate={k}（T={T_LONG}）時 {NAMES[i]} 不對。",
+               weight=0.25)
+          for k, i, retests in [(0, 0, "k0_local_only"), (1, 0, "origins_kept_apart"),
+                                (2, 0, "origins_kept_apart"), (2, 1, "dh0_only_from_t_below_k"),
+                                (T_LONG - 1, 1, "large_k"), (T_LONG, 1, "large_k"),
+                                (T_LONG + 3, 1, "large_k")]],
         _seq("long_parameter_gradients", "[_grads(dh, 3)[i] for i in (2, 4)]",
              _zero_state(1912, 2, 9, 3, "zero_wx"), "window_parameter_gradients",
              "較長的序列 (T=9)、truncate=3 時 dWx 或 db 不對。"),
-        _seq("one_step_truncate_0", "list(_grads(dh, 0))", _zero_state(1913, 2, 1, 4),
-             "k0_local_only"),
+        _seq("one_step_truncate_0", "_grads(dh, 0)[0]", _zero_state(1913, 2, 1, 4),
+             "k0_local_only", "T=1、truncate=0 時 dx 不對。"),
     ],
 }

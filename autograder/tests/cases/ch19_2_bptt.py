@@ -50,6 +50,15 @@ def rnn_cell_backward(dh_next, cache):
     return dx_t, dh_prev, dWx, dWh, db
 '''
 
+CELL_FORWARD_EINSUM = '''import numpy as np
+
+
+def rnn_cell_forward(x_t, h_prev, Wx, Wh, b):
+    a = np.einsum("nd,dh->nh", x_t, Wx) + np.einsum("nk,kh->nh", h_prev, Wh)
+    h_next = np.tanh(a + b[None, :])
+    return h_next, [x_t, h_prev, Wx, Wh, b, h_next]
+'''
+
 FORWARD_DICT = '''import numpy as np
 
 
@@ -277,22 +286,63 @@ def rnn_backward(dh, cache, truncate=None):
     return dx, dh0, dWx, dWh, db
 '''
 
+BACKWARD_DH0_AT_K = _calling("", dh0_rule="t <= truncate")  # dh0 also from t = k
+
+# the per-step list caches of cs231n, used by both sequence functions (one cell: the last
+# answer cell may redefine the earlier functions, and the probes then use its versions)
+LIST_CACHES = (FORWARD_LIST_CACHE + "\n\n"
+               + BACKWARD_CACHE_POP.replace("step = cache.pop()", "step = cache[t]")
+               .replace("import numpy as np\n", ""))
+DICT_CACHES = "\n\n".join([CELL_FORWARD_DICT, FORWARD_DICT.replace("import numpy as np\n", ""),
+                            CELL_BACKWARD_DICT.replace("import numpy as np\n", ""),
+                            BACKWARD_DICT.replace("import numpy as np\n", "")])
+
 ALTERNATIVES = {
-    "rnn_cell_forward": [CELL_FORWARD_DICT.replace(
-        '"a": a}', '"a": a, "h_next": h_next}')],
-    "rnn_forward": [FORWARD_LIST_CACHE.replace(
-        "    return h, caches\n", "    return h, (x, h0, Wx, Wh, b, h)\n")],
+    "rnn_cell_forward": [CELL_FORWARD_EINSUM],
+    "rnn_forward": [FORWARD_LIST_CACHE.replace("    return h, caches\n",
+                                               "    return h, (x, h0, Wx, Wh, b, h)\n")],
     "rnn_cell_backward": [CELL_BACKWARD_LOOPS],
-    "rnn_backward": [CELL_CALLING_BACKWARD, BACKWARD_STACKED],
+    "rnn_backward": [CELL_CALLING_BACKWARD, BACKWARD_STACKED, LIST_CACHES, DICT_CACHES],
 }
 
-# whole submissions with another cache format (forward and backward agree on it)
-CACHE_FORMATS = {
-    "dict_caches": {"rnn_cell_forward": CELL_FORWARD_DICT, "rnn_forward": FORWARD_DICT,
-                    "rnn_cell_backward": CELL_BACKWARD_DICT, "rnn_backward": BACKWARD_DICT},
-    "list_caches": {"rnn_forward": FORWARD_LIST_CACHE,
-                    "rnn_backward": BACKWARD_CACHE_POP.replace(
-                        "step = cache.pop()", "step = cache[t]")},
-}
-
-MISTAKES: list[Mistake] = []
+MISTAKES = [
+    Mistake("cell_no_tanh_derivative", "rnn_cell_backward", CELL_BACKWARD_NO_TANH,
+            {"test_rnn_cell_backward": 2.05, "test_rnn_backward": 3.54,
+             "test_rnn_backward_truncated": 3.44}, "tanh 的導數",
+            "da = dh_next (no 1 - h_next**2); rnn_backward calls the cell: the sequence "
+            "tests lose only their integration check and say to fix the cell first",
+            {"rnn_backward": CELL_CALLING_BACKWARD}),
+    Mistake("cell_missing_transpose", "rnn_cell_backward", CELL_BACKWARD_NO_TRANSPOSE,
+            {"test_rnn_cell_backward": 0.0, "test_rnn_backward": 3.54,
+             "test_rnn_backward_truncated": 3.44}, "ValueError",
+            "dx_t = da @ Wx (crashes for D != H); the sequence tests run where D = H and Wx "
+            "is symmetric", {"rnn_backward": CELL_CALLING_BACKWARD}),
+    Mistake("cell_inplace_dh_next", "rnn_cell_backward", CELL_BACKWARD_INPLACE,
+            {"test_rnn_cell_backward": 2.73}, "修改了 dh_next",
+            "dh_next *= 1 - h_next**2: reported once, by inputs_not_modified (the gradient "
+            "checks hand copies)", {"rnn_backward": CELL_CALLING_BACKWARD}),
+    Mistake("cell_returns_none", "rnn_cell_backward", CELL_BACKWARD_NONE,
+            {"test_rnn_cell_backward": 0.0, "test_rnn_backward": 0.0,
+             "test_rnn_backward_truncated": 0.0}, "應回傳 5 個梯度",
+            "no return statement: the first message says so; the callers crash and say to "
+            "fix the cell first", {"rnn_backward": CELL_CALLING_BACKWARD}),
+    Mistake("backward_dWh_not_accumulated", "rnn_backward", BACKWARD_DWH_OVERWRITTEN,
+            {"test_rnn_backward": 3.08}, "dWh 不對",
+            "dWh = dWh_t instead of += in the full BPTT loop"),
+    Mistake("backward_upstream_not_added", "rnn_backward", BACKWARD_NO_UPSTREAM,
+            {"test_rnn_backward": 1.23, "test_rnn_backward_truncated": 3.44},
+            "自己的上游梯度",
+            "only dh[:, T-1] enters (many-to-one thinking): every gradient but the last is "
+            "wrong; truncate >= T takes the same path"),
+    Mistake("truncate_window_one_short", "rnn_backward", BACKWARD_WINDOW_SHORT,
+            {"test_rnn_backward_truncated": 1.3}, "truncate=0",
+            "cells t-k+1 .. t instead of t-k .. t (off by one)"),
+    Mistake("truncate_dh0_at_t_equals_k", "rnn_backward", BACKWARD_DH0_AT_K,
+            {"test_rnn_backward_truncated": 2.51}, "dh0 不對",
+            "dh0 also receives the gradient of origin t = k (off by one at h0)"),
+    Mistake("backward_consumes_cache", "rnn_backward", LIST_CACHES.replace(
+                "step = cache[t]", "step = cache.pop()"),
+            {"test_rnn_backward": 3.69}, "同一個 cache",
+            "cache.pop() in the full BPTT loop: a second call with the same cache fails "
+            "(the docstring says it may be called more than once)"),
+]
