@@ -1,14 +1,16 @@
-"""Time one training epoch of the Lab03 spam model in numpy against the same model in PyTorch.
+"""Lab03's spam RNN: its test scores over several seeds, and one training epoch in numpy
+against the same model in PyTorch.
 
-    python benchmarks/bench_lab03.py [--threads 2] [--repeat 2]
+    python benchmarks/bench_lab03.py [--seeds 0 1 2] [--threads 2] [--repeat 2]
 
-Both sides train the same model (embedding -> tanh RNN -> masked mean + max pooling ->
-logistic read-out; dropout 0.3, BCE, global-norm clipping at 5, Adam) on the same batches
-of the same data (the Lab03 training split, post-padded, each batch trimmed to its longest
-message), with the same thread budget. numpy runs the reference ``rnn_cell_forward`` and
-``masked_mean_pool`` of the solution notebook through ``rnnlab.training``. Prints the best
-epoch time of each and the ratio numpy / PyTorch (goal: <= 1.5); numbers only, no assertion.
-Needs the optional PyTorch extra.
+Scores: the solution notebook's own pipeline (its answer cells, then its provided cells up to
+``train_step``, executed here) trained as in the notebook with each seed (initialisation and
+batch order), the threshold chosen on the validation split; prints test MCC and accuracy
+per seed and their mean, for the model and for 選讀 B's memoryless variant (W_h = 0, frozen).
+Timing: the same model in PyTorch (embedding -> tanh RNN -> masked mean + max pooling ->
+linear; BCE, global-norm clipping at 5, Adam) on the same batches, with the same thread
+budget; prints the best epoch time of each and the ratio numpy / PyTorch (goal <= 1.5).
+Numbers only, no assertion; the timing needs the optional PyTorch extra.
 """
 
 from __future__ import annotations
@@ -16,62 +18,83 @@ from __future__ import annotations
 # isort: skip_file
 
 import argparse
-import re
+import os
 import time
 
-from _setup import THREADS_DEFAULT  # first: sets the BLAS threads before numpy loads
+from _setup import REPO_ROOT, THREADS_DEFAULT  # first: sets the BLAS threads before numpy
 
 import numpy as np
 
-from autograder.reference import reference_namespace
 from rnnlab.training import (
     PAD_ID,
     adam_init,
     init_params,
     minibatches,
     one_blas_thread,
+    predict_proba,
+    train,
     train_epoch,
     trim_batch,
 )
 
-EMBED, HIDDEN, BATCH, DROPOUT, CLIP, LR = 32, 64, 32, 0.3, 5.0, 3e-3
-TOKEN_PATTERN = r"[a-z0-9£$']+|[!?]"
+EMBED, HIDDEN, BATCH, CLIP, LR = 32, 64, 32, 5.0, 3e-3
+SOURCE = REPO_ROOT / "solutions" / "lab03_rnn_spam" / "lab03_rnn_spam.ipynb"
+LAST_CELL = "def train_step("  # the notebook's cells are run up to the one defining it
 
 
-def lab03_training_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray, int]:
-    """(ids (n, maxlen), labels (n,), vocabulary size) of the Lab03 training split, built as
-    in the notebook: dedup, stratified 70/15/15 split, digits -> 0, vocabulary of the
-    training split by frequency (0 = PAD, 1 = OOV), maxlen = 99th percentile, post-padding."""
-    from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.model_selection import train_test_split
+def notebook_namespace() -> dict:
+    """The names of the solution notebook after its cells up to ``train_step`` (answers,
+    paste checks, data, tokens, vocabulary, encoded splits, ``forward`` and ``train_step``):
+    the notebook's pipeline itself, not a copy. Figures go to a non-interactive backend."""
+    import matplotlib
+    import nbformat
 
-    from rnnlab.data import load_sms_spam
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
-    data = load_sms_spam().drop_duplicates("text").reset_index(drop=True)
-    texts = data["text"].to_numpy()
-    labels = (data["label"] == "spam").to_numpy().astype(np.int64)
-    idx, _ = train_test_split(np.arange(len(data)), test_size=0.15, stratify=labels,
-                              random_state=seed)
-    idx, _ = train_test_split(idx, test_size=0.15 / 0.85, stratify=labels[idx],
-                              random_state=seed)
-    vectorizer = CountVectorizer(preprocessor=lambda t: re.sub(r"\d", "0", t.lower()),
-                                 token_pattern=TOKEN_PATTERN)
-    freq = np.asarray(vectorizer.fit_transform(texts[idx]).sum(axis=0)).ravel()
-    words = vectorizer.get_feature_names_out()[np.argsort(-freq, kind="stable")]
-    vocab = {w: i + 2 for i, w in enumerate(words)}
-    analyzer = vectorizer.build_analyzer()
-    seqs = [[vocab.get(tok, 1) for tok in analyzer(t)] or [1] for t in texts[idx]]
-    maxlen = int(np.percentile([len(s) for s in seqs], 99))
-    ids = np.full((len(seqs), maxlen), PAD_ID, dtype=np.int64)
-    for row, seq in enumerate(seqs):
-        ids[row, :min(len(seq), maxlen)] = seq[:maxlen]
-    return ids, labels[idx], len(vocab) + 2
+    from autograder.reference import strip_markers
+
+    os.environ.pop("NBGRADER_EXECUTION", None)
+    nb = nbformat.read(SOURCE, as_version=4)
+    scope: dict = {"__name__": "lab03_notebook"}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        source = "\n".join(line for line in strip_markers(cell.source).splitlines()
+                           if not line.lstrip().startswith(("%", "!")))
+        exec(compile(source, "<lab03 notebook>", "exec"), scope)  # noqa: S102 - our notebook
+        plt.close("all")
+        if LAST_CELL in cell.source:
+            return scope
+    raise RuntimeError(f"{SOURCE} has no cell with {LAST_CELL!r}")
+
+
+def test_scores(ns: dict, seed: int, frozen: tuple[str, ...] = ()) -> dict:
+    """Train the notebook's model with ``seed`` (W_h = 0 when it is frozen) and return its
+    test MCC and accuracy at the threshold chosen on validation, as the notebook does."""
+    from sklearn.metrics import accuracy_score, matthews_corrcoef
+
+    from rnnlab.metrics import choose_threshold
+
+    params = init_params(len(ns["vocab"]), EMBED, HIDDEN, seed=seed,
+                         pos_rate=float(ns["y_train"].mean()))
+    for name in frozen:
+        params[name][...] = 0.0
+    best, history = train(params, ns["X_train"], ns["y_train"], ns["X_val"], ns["y_val"],
+                          ns["train_step"], ns["forward"], epochs=20, batch_size=BATCH, lr=LR,
+                          patience=3, seed=seed, frozen=frozen, progress=False)
+    threshold = choose_threshold(ns["y_val"], predict_proba(best, ns["X_val"], ns["forward"]),
+                                 matthews_corrcoef)
+    pred = predict_proba(best, ns["X_test"], ns["forward"]) >= threshold
+    return {"mcc": float(matthews_corrcoef(ns["y_test"], pred)),
+            "accuracy": float(accuracy_score(ns["y_test"], pred)),
+            "epochs": len(history["epoch"]), "seconds": history["seconds"][-1]}
 
 
 def torch_model(torch, params: dict):
     """The Lab03 model in PyTorch, with the weights of the numpy ``params``
     (Wx = weight_ih.T, Wh = weight_hh.T, b = bias_ih + bias_hh with bias_hh = 0)."""
-    nn, F = torch.nn, torch.nn.functional
+    nn = torch.nn
     dtype = torch.float64 if params["E"].dtype == np.float64 else torch.float32
 
     class SpamRNN(nn.Module):
@@ -91,17 +114,19 @@ def torch_model(torch, params: dict):
                 self.out.weight.copy_(torch.from_numpy(params["w"][None, :].copy()))
                 self.out.bias.fill_(float(params["c"]))
 
-        def forward(self, ids, dropout: float = 0.0):
-            mask = (ids != PAD_ID).unsqueeze(-1)                       # (N, T, 1)
-            x = F.dropout(self.embedding(ids), dropout, training=dropout > 0)
-            hs, _ = self.rnn(x)                                        # (N, T, H)
-            m = mask.to(hs.dtype)
-            mean = (hs * m).sum(dim=1) / m.sum(dim=1).clamp(min=1)
-            top = hs.masked_fill(~mask, float("-inf")).amax(dim=1)
-            pooled = F.dropout(torch.cat([mean, top], dim=1), dropout, training=dropout > 0)
-            return self.out(pooled).squeeze(1)
+        def forward(self, ids):
+            hs, _ = self.rnn(self.embedding(ids))                      # (N, T, H)
+            return self.out(readout(torch, hs, ids != PAD_ID)).squeeze(1)
 
     return SpamRNN()
+
+
+def readout(torch, hs, mask):
+    """[masked mean; masked max] over time of hs (N, T, H), mask (N, T) bool: (N, 2H)."""
+    m = mask.unsqueeze(-1)
+    mean = (hs * m).sum(dim=1) / m.sum(dim=1)
+    top = hs.masked_fill(~m, float("-inf")).amax(dim=1)
+    return torch.cat([mean, top], dim=1)
 
 
 def torch_epoch(torch, model, optimiser, ids: np.ndarray, y: np.ndarray,
@@ -113,7 +138,7 @@ def torch_epoch(torch, model, optimiser, ids: np.ndarray, y: np.ndarray,
         batch = torch.from_numpy(trim_batch(ids[idx]))
         target = torch.from_numpy(y[idx]).to(model.out.weight.dtype)
         optimiser.zero_grad(set_to_none=True)
-        loss = loss_fn(model(batch, DROPOUT), target)
+        loss = loss_fn(model(batch), target)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)
         optimiser.step()
@@ -131,59 +156,69 @@ def timed_epochs(run_epoch, repeat: int) -> tuple[float, float]:
     return min(times), losses[0]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=THREADS_DEFAULT)
-    parser.add_argument("--repeat", type=int, default=2)
-    args = parser.parse_args(argv)
+def report_scores(ns: dict, seeds: list[int]) -> None:
+    print(f"Lab03 test scores (threshold chosen on validation), seeds {seeds}:")
+    for label, frozen in (("RNN", ()), ("no memory (W_h = 0)", ("Wh",))):
+        rows = [test_scores(ns, seed, frozen) for seed in seeds]
+        for seed, row in zip(seeds, rows):
+            print(f"  {label:20s} seed {seed}: MCC {row['mcc']:.4f}  accuracy "
+                  f"{row['accuracy']:.4f}  ({row['epochs']} epochs, {row['seconds']:.1f} s)")
+        print(f"  {label:20s} mean  : MCC {np.mean([r['mcc'] for r in rows]):.4f}  accuracy "
+              f"{np.mean([r['accuracy'] for r in rows]):.4f}")
+
+
+def report_timing(ns: dict, threads: int, repeat: int) -> None:
     try:
         import torch
     except ImportError:
-        print("bench_lab03: PyTorch is not installed (make setup-bench); skipped")
-        return 0
+        print("bench_lab03 timing: PyTorch is not installed (make setup-bench); skipped")
+        return
     from threadpoolctl import threadpool_limits
 
-    ref = reference_namespace("lab03_rnn_spam")
-    cell, pool = ref["rnn_cell_forward"], ref["masked_mean_pool"]
-    ids, y, vocab_size = lab03_training_data()
+    ids, y = ns["X_train"], ns["y_train"]
 
     def fresh_params():
-        return init_params(vocab_size, EMBED, HIDDEN, seed=0, pos_rate=float(y.mean()))
+        return init_params(len(ns["vocab"]), EMBED, HIDDEN, seed=0, pos_rate=float(y.mean()))
 
-    def run_torch(threads: int):
-        torch.set_num_threads(threads)
-        torch.manual_seed(0)
+    def run_torch(n: int):
+        torch.set_num_threads(n)
         model = torch_model(torch, fresh_params())
         optimiser = torch.optim.Adam(model.parameters(), lr=LR)
         rng = np.random.default_rng(0)
-        return timed_epochs(lambda: torch_epoch(torch, model, optimiser, ids, y, rng),
-                            args.repeat)
+        return timed_epochs(lambda: torch_epoch(torch, model, optimiser, ids, y, rng), repeat)
 
     def run_numpy():
         params = fresh_params()
         state, rng = adam_init(params), np.random.default_rng(0)
-        return timed_epochs(lambda: train_epoch(params, state, ids, y, cell, pool, rng,
-                                                batch_size=BATCH, lr=LR, clip=CLIP,
-                                                dropout=DROPOUT)[0], args.repeat)
+        return timed_epochs(lambda: train_epoch(params, state, ids, y, ns["train_step"], rng,
+                                                batch_size=BATCH, lr=LR)["loss"], repeat)
 
     print(f"Lab03 model, one training epoch: {len(ids)} messages, batch {BATCH}, maxlen "
-          f"{ids.shape[1]}, D={EMBED}, H={HIDDEN}, float32, budget {args.threads} threads, "
-          f"best of {args.repeat} epochs (the machine may be shared: re-run for stable numbers)")
+          f"{ids.shape[1]}, D={EMBED}, H={HIDDEN}, float32, budget {threads} threads, best of "
+          f"{repeat} epochs (the machine may be shared: re-run for stable numbers)")
     rows = {}
-    with threadpool_limits(limits=args.threads):
-        rows[f"PyTorch, torch.set_num_threads({args.threads})"] = run_torch(args.threads)
+    with threadpool_limits(limits=threads):
+        rows[f"PyTorch, torch.set_num_threads({threads})"] = run_torch(threads)
         rows["PyTorch, torch.set_num_threads(1)"] = run_torch(1)
-        rows[f"numpy, BLAS {args.threads} threads"] = run_numpy()
         with one_blas_thread():  # what rnnlab.training.train does
             rows["numpy, BLAS 1 thread (as in train)"] = run_numpy()
     for name, (seconds, loss) in rows.items():
         print(f"  {name:38s} {seconds:6.2f} s/epoch   first-epoch loss {loss:.4f}")
     t_np = rows["numpy, BLAS 1 thread (as in train)"][0]
-    t_torch_main = rows[f"PyTorch, torch.set_num_threads({args.threads})"][0]
-    t_torch_best = min(t for name, (t, _) in rows.items() if name.startswith("PyTorch"))
-    verdict = "goal met" if t_np <= 1.5 * t_torch_best else "goal missed"
-    print(f"  ratio numpy / PyTorch({args.threads} threads) = {t_np / t_torch_main:.2f}; "
-          f"numpy / fastest PyTorch = {t_np / t_torch_best:.2f} (goal <= 1.5: {verdict})")
+    t_torch = min(t for name, (t, _) in rows.items() if name.startswith("PyTorch"))
+    verdict = "goal met" if t_np <= 1.5 * t_torch else "goal missed"
+    print(f"  ratio numpy / fastest PyTorch = {t_np / t_torch:.2f} (goal <= 1.5: {verdict})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--threads", type=int, default=THREADS_DEFAULT)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args(argv)
+    ns = notebook_namespace()
+    report_scores(ns, args.seeds)
+    report_timing(ns, args.threads, args.repeat)
     return 0
 
 

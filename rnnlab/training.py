@@ -1,10 +1,10 @@
-"""Training utilities of Lab03: a many-to-one RNN spam classifier in numpy.
+"""Training utilities of Lab03: the parts of the numpy RNN spam classifier that no student
+writes (initialisation, the loss, Adam, batching, the training loop and its figures).
 
-The model is embedding -> RNN over time -> masked mean/max pooling -> logistic read-out.
-The forward pass calls the student's ``rnn_cell_forward`` once per time step (each call
-vectorised over the batch) and the student's ``masked_mean_pool`` once per batch; the
-backward pass (BPTT) keeps its own values (the embedded inputs, the hidden states the cell
-returned, the lengths) and never reads the student's cache.
+The model is embedding -> RNN (the student's ``rnn_forward``) -> many-to-one read-out
+(the student's ``readout_forward``: masked mean and max pooling, then one logit) -> sigmoid.
+One training step, written out in the notebook, calls the student's functions of 19-2,
+19-3 and Lab03; this module runs the loop around it and never grades or replaces them.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from __future__ import annotations
 import contextlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 PAD_ID = 0  # index 0 of the vocabulary is the padding token
+OOV_ID = 1  # index 1 stands for every word that is not in the vocabulary
 PARAM_NAMES = ("E", "Wx", "Wh", "b", "w", "c")
 
 
@@ -31,11 +32,11 @@ def init_params(vocab_size: int, embed_dim: int = 32, hidden_dim: int = 64, seed
                 dtype=np.float32, pos_rate: float = 0.5) -> dict:
     """Parameters of the model, initialised the way a careful practitioner would.
 
-    E (V, D): embeddings, N(0, 0.1^2), the padding row PAD_ID is zero.
+    E (V, D): embeddings, N(0, 0.1^2); the padding row PAD_ID is zero.
     Wx (D, H): input weights scaled by 1/sqrt(D) so x_t @ Wx has unit variance.
     Wh (H, H): orthogonal, so repeated products with Wh neither explode nor vanish at start.
-    b (H,): zeros. w (2H,): read-out weights over [mean pool, max pool]. c (): read-out bias
-    set to log(p / (1 - p)), the log-odds of the positive class rate ``pos_rate``.
+    b (H,): zeros. w (2H,): read-out weights over [mean pooling; max pooling].
+    c (): read-out bias, log(p / (1 - p)) for the positive class rate p = ``pos_rate``.
     """
     rng = np.random.default_rng(seed)
     E = 0.1 * rng.standard_normal((vocab_size, embed_dim))
@@ -56,103 +57,27 @@ def count_params(params: dict) -> int:
     return int(sum(np.size(v) for v in params.values()))
 
 
-# ---------------------------------------------------------------- model
-def model_forward(params: dict, ids: np.ndarray, rnn_cell: Callable, mean_pool: Callable,
-                  dropout: float = 0.0, rng: np.random.Generator | None = None) -> tuple:
-    """Logits of a batch of post-padded token ids.
-
-    ids (N, T) int, PAD_ID after the last token of each row; rnn_cell(x_t, h_prev, Wx, Wh, b)
-    -> (h_next, cache) is called T times, each on the whole batch; mean_pool(hs, mask) ->
-    (N, H) averages hs (N, T, H) over the steps where mask (N, T) is True. ``dropout``
-    (training only, needs ``rng``) zeroes that fraction of the embedding and pooled features.
-    Returns logits (N,) and a cache for :func:`model_backward`.
-    """
-    E, Wx, Wh, b = params["E"], params["Wx"], params["Wh"], params["b"]
-    N, T = ids.shape
-    H = Wh.shape[0]
-    X = E[ids.T]                                           # (T, N, D) time-major lookup
-    keep_x = keep_p = None
-    if dropout > 0:                                        # inverted dropout: E[x] unchanged
-        keep_x = (rng.random(X.shape) >= dropout).astype(X.dtype) / (1 - dropout)
-        X = X * keep_x
-    mask = (ids != PAD_ID).T                               # (T, N) real tokens
-    lengths = np.maximum(mask.sum(axis=0), 1).astype(X.dtype)  # (N,)
-    hs = np.empty((T, N, H), dtype=X.dtype)                # hidden states h_1..h_T
-    h = np.zeros((N, H), dtype=X.dtype)                    # h_0
-    for t in range(T):
-        h_next, _ = rnn_cell(X[t], h, Wx, Wh, b)           # the student's cell; cache unused
-        hs[t] = h_next
-        h = hs[t].copy()                                   # the cell never sees our storage
-    m = mask[:, :, None]
-    batch_first = np.ascontiguousarray(hs.transpose(1, 0, 2))             # (N, T, H) copy
-    mean = np.asarray(mean_pool(batch_first, mask.T.copy()), dtype=hs.dtype)  # (N, H)
-    argmax = np.where(m, hs, -np.inf).argmax(axis=0)       # (N, H) time step of each max
-    max_pool = np.take_along_axis(hs, argmax[None], axis=0)[0]
-    pooled = np.concatenate([mean, max_pool], axis=1)      # (N, 2H)
-    if dropout > 0:
-        keep_p = (rng.random(pooled.shape) >= dropout).astype(X.dtype) / (1 - dropout)
-        pooled = pooled * keep_p
-    logits = pooled @ params["w"] + params["c"]
-    cache = (ids, mask, lengths, X, hs, argmax, pooled, keep_x, keep_p)
-    return logits, cache
-
-
-def model_backward(dlogits: np.ndarray, params: dict, cache: tuple) -> dict:
-    """Gradients of every parameter given dL/dlogits (N,): read-out, pooling, BPTT through
-    the tanh recurrence, then the input weights and embeddings of all steps at once."""
-    ids, mask, lengths, X, hs, argmax, pooled, keep_x, keep_p = cache
-    Wx, Wh, w = params["Wx"], params["Wh"], params["w"]
-    T, N, H = hs.shape
-    D = X.shape[2]
-    dtype = X.dtype
-    dlogits = dlogits.astype(dtype, copy=False)
-    grads = {"w": pooled.T @ dlogits, "c": np.asarray(dlogits.sum(), dtype=dtype)}
-    dpooled = dlogits[:, None] * w[None, :]                # (N, 2H)
-    if keep_p is not None:
-        dpooled *= keep_p
-    dmean, dmax = dpooled[:, :H], dpooled[:, H:]
-    dhs = mask[:, :, None] * (dmean / lengths[:, None])[None]   # mean spreads evenly
-    n_idx, h_idx = np.meshgrid(np.arange(N), np.arange(H), indexing="ij")
-    dhs[argmax, n_idx, h_idx] += dmax                      # max routes to its time step
-    da = np.empty_like(hs)                                 # dL/d(pre-activation) per step
-    dh_next = np.zeros((N, H), dtype=dtype)
-    for t in range(T - 1, -1, -1):                         # BPTT: last step first
-        da[t] = (dhs[t] + dh_next) * (1.0 - hs[t] ** 2)    # through tanh
-        dh_next = da[t] @ Wh.T                             # into h_{t-1}
-    da2 = da.reshape(T * N, H)
-    h_prev = np.concatenate([np.zeros((1, N, H), dtype=dtype), hs[:-1]]).reshape(T * N, H)
-    grads["Wh"] = h_prev.T @ da2                           # all steps in one matmul
-    grads["Wx"] = X.reshape(T * N, D).T @ da2
-    grads["b"] = da2.sum(axis=0)
-    dE = np.zeros_like(params["E"])
-    dX = da2 @ Wx.T                                        # (T*N, D)
-    if keep_x is not None:
-        dX *= keep_x.reshape(T * N, D)
-    np.add.at(dE, ids.T.reshape(-1), dX)                   # scatter back to the rows used
-    dE[PAD_ID] = 0.0                                       # padding stays a zero vector
-    grads["E"] = dE
-    return grads
-
-
-def bce_with_logits(logits: np.ndarray, y: np.ndarray, pos_weight: float = 1.0) -> tuple:
-    """Weighted binary cross-entropy on logits, stable for large |logits|.
-
-    Returns (mean loss, dL/dlogits). ``pos_weight`` multiplies the loss of positive examples.
-    """
-    y = y.astype(logits.dtype)
-    weights = np.where(y > 0, pos_weight, 1.0).astype(logits.dtype)
-    # log(1 + exp(-|z|)) + max(z, 0) - z*y  is  -y log s(z) - (1-y) log(1-s(z))
-    losses = np.logaddexp(0.0, -np.abs(logits)) + np.maximum(logits, 0.0) - logits * y
-    total = weights.sum()
-    loss = float((weights * losses).sum() / total)
-    dlogits = weights * (sigmoid(logits) - y) / total
-    return loss, dlogits
-
-
+# ---------------------------------------------------------------- loss
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """1 / (1 + exp(-z)) without overflow."""
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def bce_with_logits(logits: np.ndarray, y: np.ndarray) -> tuple:
+    """Mean binary cross-entropy of sigmoid(logits) against labels y in {0, 1}, stable for
+    large |logits|.
+
+    Returns (loss, dlogits): the mean loss (a float) and its gradient (N,), which is
+    (sigmoid(logits) - y) / N.
+    """
+    logits = np.asarray(logits)
+    y = np.asarray(y).astype(logits.dtype)
+    # log(1 + exp(-|z|)) + max(z, 0) - z*y  is  -y log s(z) - (1-y) log(1-s(z))
+    losses = np.logaddexp(0.0, -np.abs(logits)) + np.maximum(logits, 0.0) - logits * y
+    loss = float(losses.mean())
+    dlogits = (sigmoid(logits) - y) / len(y)
+    return loss, dlogits
 
 
 # ---------------------------------------------------------------- optimisation
@@ -162,25 +87,18 @@ def adam_init(params: dict) -> dict:
             "v": {k: np.zeros_like(v) for k, v in params.items()}, "t": 0}
 
 
-def adam_step(params: dict, grads: dict, state: dict, lr: float = 3e-3,
-              max_norm: float | None = None, beta1: float = 0.9, beta2: float = 0.999,
-              eps: float = 1e-8) -> float:
-    """One Adam update of ``params`` in place (bias-corrected moments, as torch.optim.Adam),
-    with the gradients first scaled together so their global L2 norm is at most
-    ``max_norm`` (clipping tames exploding gradients and keeps their direction; the factor
-    is that of torch.nn.utils.clip_grad_norm_).
+def adam_step(params: dict, grads: dict, state: dict, lr: float = 3e-3, beta1: float = 0.9,
+              beta2: float = 0.999, eps: float = 1e-8) -> None:
+    """One Adam update of ``params`` in place (bias-corrected moments, as torch.optim.Adam).
 
-    Returns the global norm before clipping. A non-finite norm (an overflow) skips the step.
+    ``grads`` are used as given (clip them first); a parameter without a gradient in
+    ``grads`` is left alone.
     """
-    norm = math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads.values()))
-    if not math.isfinite(norm):
-        return norm
-    scale = min(1.0, max_norm / (norm + 1e-6)) if max_norm is not None else 1.0
     state["t"] += 1
     t = state["t"]
     correct1, correct2 = 1 - beta1 ** t, 1 - beta2 ** t
     for k, g in grads.items():
-        g = g * scale                                      # clipped gradient
+        g = np.asarray(g, dtype=params[k].dtype)
         m, v = state["m"][k], state["v"][k]
         m *= beta1
         m += (1 - beta1) * g
@@ -188,7 +106,6 @@ def adam_step(params: dict, grads: dict, state: dict, lr: float = 3e-3,
         v += (1 - beta2) * g * g
         step = lr * (m / correct1) / (np.sqrt(v / correct2) + eps)
         params[k] -= step.astype(params[k].dtype, copy=False)
-    return norm
 
 
 # ---------------------------------------------------------------- batching
@@ -205,7 +122,6 @@ def one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-
 def minibatches(n: int, batch_size: int, rng: np.random.Generator | None = None):
     """Index arrays of successive batches of range(n), shuffled when ``rng`` is given."""
     order = rng.permutation(n) if rng is not None else np.arange(n)
@@ -219,85 +135,87 @@ def trim_batch(ids: np.ndarray) -> np.ndarray:
     return ids[:, : (used[-1] + 1 if used.size else 1)]
 
 
-def predict_proba(params: dict, ids: np.ndarray, rnn_cell: Callable, mean_pool: Callable,
+def predict_proba(params: dict, ids: np.ndarray, forward: Callable,
                   batch_size: int = 512) -> np.ndarray:
-    """P(positive) for every row of ``ids`` (N, T), in batches."""
+    """P(positive) for every row of ``ids`` (N, T); ``forward(params, ids)`` returns the
+    logits (and anything else) of one trimmed batch."""
     with one_blas_thread():
-        out = [sigmoid(model_forward(params, trim_batch(ids[idx]), rnn_cell, mean_pool)[0])
+        out = [sigmoid(forward(params, trim_batch(ids[idx]))[0])
                for idx in minibatches(len(ids), batch_size)]
     return np.concatenate(out) if out else np.zeros(0)
 
 
-def evaluate_loss(params: dict, ids: np.ndarray, y: np.ndarray, rnn_cell: Callable,
-                  mean_pool: Callable, pos_weight: float = 1.0, batch_size: int = 512) -> float:
-    """Mean weighted BCE of the whole set (same weighting as training)."""
-    p = np.clip(predict_proba(params, ids, rnn_cell, mean_pool, batch_size).astype(np.float64),
-                1e-7, 1 - 1e-7)
-    weights = np.where(y > 0, pos_weight, 1.0)
-    losses = -(y * np.log(p) + (1 - y) * np.log(1 - p))
-    return float((weights * losses).sum() / weights.sum())
+def evaluate_loss(params: dict, ids: np.ndarray, y: np.ndarray, forward: Callable) -> float:
+    """Mean binary cross-entropy of the whole set."""
+    p = np.clip(predict_proba(params, ids, forward).astype(np.float64), 1e-7, 1 - 1e-7)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
 # ---------------------------------------------------------------- training loop
-def train_epoch(params: dict, state: dict, ids: np.ndarray, y: np.ndarray, rnn_cell: Callable,
-                mean_pool: Callable, rng: np.random.Generator, *, batch_size: int = 32,
-                lr: float = 3e-3, clip: float = 5.0, pos_weight: float = 1.0,
-                dropout: float = 0.0, bar=None) -> tuple:
-    """One pass over (ids, y) in shuffled mini-batches: forward, loss, BPTT, clipping, Adam.
+def train_epoch(params: dict, state: dict, ids: np.ndarray, y: np.ndarray, step: Callable,
+                rng: np.random.Generator, *, batch_size: int = 32, lr: float = 3e-3,
+                frozen: Sequence[str] = (), bar=None) -> dict:
+    """One pass over (ids, y) in shuffled, trimmed mini-batches: ``step(params, batch_ids,
+    batch_y)`` returns (loss, clipped grads, norm before clipping); Adam applies the grads
+    (those of ``frozen`` parameters are dropped, so they keep their values).
 
-    Updates ``params`` and the Adam ``state`` in place; returns (mean loss, median and
-    largest gradient norm before clipping).
+    Updates ``params`` and the Adam ``state`` in place. Returns the mean loss, the median
+    and largest gradient norm before clipping, and ``steps``: how many (row, time step)
+    pairs the RNN computed (the cost of the epoch, counted rather than timed).
     """
-    losses, norms = [], []
+    losses, norms, steps = [], [], 0
     for idx in minibatches(len(ids), batch_size, rng):
-        logits, cache = model_forward(params, trim_batch(ids[idx]), rnn_cell, mean_pool,
-                                      dropout, rng)
-        loss, dlogits = bce_with_logits(logits, y[idx], pos_weight)
-        norm = adam_step(params, model_backward(dlogits, params, cache), state, lr, clip)
+        batch = trim_batch(ids[idx])
+        loss, grads, norm = step(params, batch, y[idx])
+        if math.isfinite(norm):  # an overflow (inf or nan) skips the update
+            adam_step(params, {k: g for k, g in grads.items() if k not in frozen}, state, lr)
         losses.append(loss)
         norms.append(norm)
+        steps += batch.size
         if bar is not None:
             bar.update(1)
-    return float(np.mean(losses)), float(np.median(norms)), float(np.max(norms))
+    return {"loss": float(np.mean(losses)), "norm": float(np.median(norms)),
+            "norm_max": float(np.max(norms)), "steps": steps}
 
 
 def train(params: dict, train_ids: np.ndarray, train_y: np.ndarray, val_ids: np.ndarray,
-          val_y: np.ndarray, rnn_cell: Callable, mean_pool: Callable, *, epochs: int = 20,
-          batch_size: int = 32, lr: float = 3e-3, clip: float = 5.0, pos_weight: float = 1.0,
-          patience: int = 3, dropout: float = 0.0, seed: int = 0, progress: bool = True,
+          val_y: np.ndarray, step: Callable, forward: Callable, *, epochs: int = 20,
+          batch_size: int = 32, lr: float = 3e-3, patience: int = 3, seed: int = 0,
+          frozen: Sequence[str] = (), progress: bool = True,
           metric: Callable | None = None) -> tuple:
-    """Mini-batch Adam with global-norm clipping and early stopping on validation loss.
+    """Mini-batch Adam with early stopping on the validation loss.
 
-    Returns (best params, history). The best parameters (lowest validation loss) are kept;
-    training stops after ``patience`` epochs without improvement. ``metric(y_true, p)``, if
-    given, is recorded for the validation set every epoch. ``progress`` shows a tqdm bar
-    (tqdm writes to stderr: never use it inside a test cell).
+    ``step(params, ids, y) -> (loss, clipped grads, norm)`` is one training step and
+    ``forward(params, ids) -> (logits, ...)`` the model (both from the notebook). Returns
+    (best params, history). The best parameters (lowest validation loss) are kept; training
+    stops after ``patience`` epochs without improvement. ``metric(y_true, p)``, if given, is
+    recorded on the validation set every epoch. ``progress`` shows a tqdm bar (tqdm writes
+    to stderr: never use it inside a test cell).
     """
     rng = np.random.default_rng(seed)
     state = adam_init(params)
     history = {"epoch": [], "train_loss": [], "val_loss": [], "val_metric": [],
-               "grad_norm": [], "grad_norm_max": [], "seconds": []}
+               "grad_norm": [], "grad_norm_max": [], "steps": [], "seconds": []}
     best, best_loss, bad_epochs = _copy(params), math.inf, 0
     bar = _progress(epochs * math.ceil(len(train_ids) / batch_size), progress)
     start = time.perf_counter()
     with one_blas_thread():
         for epoch in range(1, epochs + 1):
-            loss, norm, norm_max = train_epoch(
-                params, state, train_ids, train_y, rnn_cell, mean_pool, rng,
-                batch_size=batch_size, lr=lr, clip=clip, pos_weight=pos_weight,
-                dropout=dropout, bar=bar)
-            val_loss = evaluate_loss(params, val_ids, val_y, rnn_cell, mean_pool, pos_weight)
+            done = train_epoch(params, state, train_ids, train_y, step, rng,
+                               batch_size=batch_size, lr=lr, frozen=frozen, bar=bar)
+            val_loss = evaluate_loss(params, val_ids, val_y, forward)
             history["epoch"].append(epoch)
-            history["train_loss"].append(loss)
+            history["train_loss"].append(done["loss"])
             history["val_loss"].append(val_loss)
-            history["grad_norm"].append(norm)
-            history["grad_norm_max"].append(norm_max)
+            history["grad_norm"].append(done["norm"])
+            history["grad_norm_max"].append(done["norm_max"])
+            history["steps"].append(done["steps"])
             history["seconds"].append(time.perf_counter() - start)
             if metric is not None:
-                p_val = predict_proba(params, val_ids, rnn_cell, mean_pool)
+                p_val = predict_proba(params, val_ids, forward)
                 history["val_metric"].append(float(metric(val_y, p_val)))
             if bar is not None:
-                bar.set_postfix(epoch=epoch, train=f"{loss:.3f}", val=f"{val_loss:.3f}")
+                bar.set_postfix(epoch=epoch, train=f"{done['loss']:.3f}", val=f"{val_loss:.3f}")
             if val_loss < best_loss - 1e-4:                # early stopping: keep the best
                 best, best_loss, bad_epochs = _copy(params), val_loss, 0
             else:
@@ -328,17 +246,18 @@ def _progress(total: int, enabled: bool):
 def plot_history(history: dict, metric_name: str = "MCC", clip: float | None = None):
     """Training curves per epoch: train/validation loss, the validation metric (if recorded)
     and the median and largest gradient norm before clipping on a log scale. The best epoch
-    (kept by early stopping) is marked; returns the figure."""
+    (kept by early stopping) is marked; returns the figure (about 950 px wide, so it is
+    shown at full size)."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
     panels = ["loss"] + (["metric"] if history.get("val_metric") else []) + ["grad"]
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.5), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.1 * len(panels), 3.2), squeeze=False)
     epochs, best = history["epoch"], history.get("best_epoch")
     for ax, panel in zip(axes[0], panels):
         if panel == "loss":
-            ax.plot(epochs, history["train_loss"], "o-", label="train")
-            ax.plot(epochs, history["val_loss"], "s-", label="validation")
+            ax.plot(epochs, history["train_loss"], "o-", color="C0", label="train")
+            ax.plot(epochs, history["val_loss"], "s-", color="C1", label="validation")
             ax.set_ylabel("binary cross-entropy")
             ax.set_title("loss")
         elif panel == "metric":
@@ -348,62 +267,68 @@ def plot_history(history: dict, metric_name: str = "MCC", clip: float | None = N
         else:
             ax.semilogy(epochs, history["grad_norm"], "o-", color="C4", label="median batch")
             if history.get("grad_norm_max"):
-                ax.semilogy(epochs, history["grad_norm_max"], "^--", color="C4", alpha=0.6,
+                ax.semilogy(epochs, history["grad_norm_max"], "^--", color="C4",
                             label="largest batch")
             if clip is not None:
                 ax.axhline(clip, color="C3", ls=":", label=f"clip = {clip:g}")
             ax.set_ylabel("global gradient norm")
-            ax.set_title("gradient norm before clipping")
+            ax.set_title("norm before clipping")
         if best:
-            ax.axvline(best, color="gray", ls="--", lw=1, label=f"best epoch {best}")
+            ax.axvline(best, color="0.35", ls="--", lw=1, label=f"best epoch {best}")
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if panel != "metric":
-            ax.legend(fontsize=8)
+            ax.legend(fontsize=9)
     fig.tight_layout()
     return fig
 
 
-def draw_model(tokens=("free", "entry", "to", "win", "<PAD>", "<PAD>")):
-    """The Lab03 model unrolled over time: tokens -> embedding -> RNN cells (the student's
-    ``rnn_cell_forward``) -> masked mean (the student's ``masked_mean_pool``) and max
-    pooling -> sigmoid. Padding is greyed out."""
+def draw_model(tokens=("free", "entry", "now", "!", "<PAD>", "<PAD>")):
+    """The Lab03 model unrolled over time: tokens -> embedding -> RNN (the student's
+    ``rnn_forward``) -> masked mean and max pooling of the real time steps, then one logit
+    (the student's ``readout_forward``) -> sigmoid. Padding is greyed out and masked."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
     T = len(tokens)
-    fig, ax = plt.subplots(figsize=(1.6 * T + 2.5, 4.6))
-    ax.set_xlim(-1.6, 1.6 * T + 0.4)
-    ax.set_ylim(-0.6, 5.2)
+    step = 1.45
+    fig, ax = plt.subplots(figsize=(step * T + 1.6, 4.3))
+    ax.set_xlim(-1.5, step * (T - 1) + 0.8)
+    ax.set_ylim(-0.5, 5.0)
     ax.axis("off")
 
-    def box(x, y, text, color, w=1.1, h=0.55, alpha=1.0):
+    def box(x, y, text, color, w=1.1, h=0.55, alpha=1.0, size=11):
         ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.05",
                                     fc=color, ec="black", lw=1, alpha=alpha))
-        ax.text(x, y, text, ha="center", va="center", fontsize=10, alpha=max(alpha, 0.5))
+        ax.text(x, y, text, ha="center", va="center", fontsize=size,
+                color="black" if alpha == 1.0 else "0.35")
 
     def arrow(x0, y0, x1, y1, alpha=1.0):
         ax.annotate("", (x1, y1), (x0, y0), alpha=alpha,
                     arrowprops={"arrowstyle": "->", "lw": 1.2})
 
-    xs = [1.6 * t for t in range(T)]
+    xs = [step * t for t in range(T)]
+    centre = step * (T - 1) / 2
     box(-1.0, 2.0, "$h_0=0$", "white", w=0.8)
     for t, (x, tok) in enumerate(zip(xs, tokens)):
-        alpha = 0.35 if tok == "<PAD>" else 1.0
+        pad = tok == "<PAD>"
+        alpha = 0.35 if pad else 1.0
         box(x, 0.0, tok, "#eeeeee", alpha=alpha)
-        box(x, 1.0, f"$x_{t + 1}$ (emb)", "#d9ead3", alpha=alpha)
-        box(x, 2.0, f"RNN cell\n$h_{t + 1}$", "#cfe2f3", h=0.8, alpha=alpha)
+        box(x, 1.0, f"$x_{t + 1}$", "#d9ead3", alpha=alpha)
+        box(x, 2.0, f"$h_{t + 1}$", "#cfe2f3", alpha=alpha)
         arrow(x, 0.3, x, 0.7, alpha)
-        arrow(x, 1.3, x, 1.58, alpha)
-        arrow(x - 1.6 + 0.6 if t else -0.6, 2.0, x - 0.58, 2.0)
-        if tok != "<PAD>":
-            centre = 1.6 * (T - 1) / 2
-            arrow(x, 2.42, centre + 0.45 * (x - centre), 3.15)
-    box(1.6 * (T - 1) / 2, 3.45, "masked mean + max pooling over real time steps", "#fce5cd",
-        w=6.0)
-    box(1.6 * (T - 1) / 2, 4.55, r"$\sigma(w \cdot [\mathrm{mean};\,\mathrm{max}] + c)$"
-        " = P(spam)", "#f4cccc", w=4.2)
-    arrow(1.6 * (T - 1) / 2, 3.75, 1.6 * (T - 1) / 2, 4.25)
-    ax.set_title("many-to-one RNN: every time step's output feeds the read-out")
+        arrow(x, 1.3, x, 1.7, alpha)
+        arrow(x - step + 0.58 if t else -0.58, 2.0, x - 0.58, 2.0, alpha)
+        ax.text(x, 2.55, "mask 0" if pad else "mask 1", ha="center", fontsize=10,
+                color="0.35" if pad else "black")
+        if not pad:
+            arrow(x, 2.8, centre + 0.4 * (x - centre), 3.3)
+    box(centre, 3.6, "mean and max over the real steps: [mean; max]", "#fce5cd",
+        w=step * T - 0.4)
+    box(centre, 4.6, r"$P(\mathrm{spam}) = \sigma(w \cdot [\mathrm{mean};\,\mathrm{max}] + c)$",
+        "#f4cccc", w=4.6)
+    arrow(centre, 3.9, centre, 4.3)
+    ax.text(-1.45, 0.0, "token", ha="left", va="center", fontsize=10)
+    ax.text(-1.45, 1.0, "embedding", ha="left", va="center", fontsize=10)
     fig.tight_layout()
     return fig

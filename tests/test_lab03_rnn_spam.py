@@ -1,10 +1,13 @@
-"""Lab03 (RNN spam classifier): the reference answers, the numpy model and its training.
+"""Lab03 (RNN spam classifier): the reference read-out, the training utilities and the
+notebook's own pipeline (its cells up to ``train_step``, run by ``benchmarks/bench_lab03``).
 
-Proof against PyTorch where it is installed (the cell equals torch.nn.RNN; the model's
-logits, BPTT gradients and clipping equal autograd's), centred-difference gradient checks,
-training that ignores the student's cache, a broken cell that visibly trains worse, the
-threshold choice, the public checks naming planted mistakes, and the notebook's
-`test_metrics` and comparison table (majority baseline figures included).
+Proof against PyTorch where it is installed (readout_forward/backward equal autograd; the
+model's logits and train_step's gradients, its clipping and Adam equal PyTorch's), a
+centred-difference gradient check of the whole train_step, post-padding plus a mask equal
+to each message run alone, the public checks naming planted mistakes (a wrong
+readout_forward costs readout_backward only its integration check), what the check cells
+under the paste cells say, legible figures, and the notebook's scores (seed 0 in the
+notebook, the mean of three seeds from the benchmark: MCC >= 0.90, accuracy >= 97.5%).
 """
 
 from __future__ import annotations
@@ -18,20 +21,22 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.reference import reference_namespace
+from autograder.reference import answers_namespace, reference_namespace
 from rnnlab import training
 from rnnlab.checking import run_checks
 from rnnlab.checks import public_checks
+from rnnlab.checks.lab03_rnn_spam import check_pasted
+from rnnlab.gradcheck import numerical_gradient, rel_error
 from rnnlab.metrics import choose_threshold, threshold_scan
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 AID = "lab03_rnn_spam"
 REF = reference_namespace(AID)
-CELL, POOL = REF["rnn_cell_forward"], REF["masked_mean_pool"]
+FWD, BWD = REF["readout_forward"], REF["readout_backward"]
 
 
 def _bench():
-    """benchmarks/bench_lab03.py as a module: its PyTorch model is the one we prove equal."""
+    """benchmarks/bench_lab03.py as a module: the notebook's pipeline and its PyTorch twin."""
     spec = importlib.util.spec_from_file_location("bench_lab03",
                                                   REPO_ROOT / "benchmarks" / "bench_lab03.py")
     module = importlib.util.module_from_spec(spec)
@@ -45,106 +50,116 @@ def bench():
 
 
 @pytest.fixture(scope="module")
-def spam_ids(bench):
-    """(ids, labels) of the Lab03 training split, built as in the notebook."""
-    ids, y, vocab_size = bench.lab03_training_data()
-    return ids, y, vocab_size
+def nb(bench):
+    """The solution notebook's names after its cells up to train_step (data included)."""
+    return bench.notebook_namespace()
 
 
-def _tiny_params(seed=3, V=9, D=3, H=4):
+def _tiny(seed=3, V=9, D=3, H=4):
     rng = np.random.default_rng(seed)
-    params = training.init_params(V, D, H, seed=seed, dtype=np.float64)
+    params = training.init_params(V, D, H, seed=seed, dtype=np.float64, pos_rate=0.4)
     params["b"] = 0.3 * rng.standard_normal(H)
-    params["c"] = np.array(0.2)
     return params
 
 
-TINY_IDS = np.array([[2, 3, 4, 0, 0], [5, 6, 1, 2, 3], [7, 0, 0, 0, 0], [8, 8, 2, 0, 0]])
+TINY_IDS = np.array([[2, 3, 2, 0, 0], [5, 6, 1, 2, 3], [7, 0, 0, 0, 0], [8, 8, 4, 0, 0]])
 TINY_Y = np.array([1, 0, 1, 0])
 
 
-# ---------------------------------------------------------------- the reference answers
-def test_reference_cell_equals_torch_rnn():
+def _readout_inputs(seed=1, N=5, T=6, H=4):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, T + 1, N)
+    mask = np.arange(T)[None, :] < lengths[:, None]
+    h = np.where(mask[:, :, None], np.tanh(rng.standard_normal((N, T, H))), 7.0)
+    return h, mask, rng.standard_normal(2 * H), 0.25, rng.standard_normal(N) / N
+
+
+# ---------------------------------------------------------------- the reference read-out
+def test_reference_readout_equals_torch_autograd(bench):
     torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(0)
-    N, T, D, H = 3, 7, 4, 5
-    rnn = torch.nn.RNN(D, H, batch_first=True, nonlinearity="tanh").double()
-    x = rng.standard_normal((N, T, D))
-    h0 = np.tanh(rng.standard_normal((N, H)))
-    with torch.no_grad():
-        out, h_last = rnn(torch.from_numpy(x), torch.from_numpy(h0)[None])
-    Wx = rnn.weight_ih_l0.detach().numpy().T
-    Wh = rnn.weight_hh_l0.detach().numpy().T
-    b = (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().numpy()
-    h, ours = h0, []
-    for t in range(T):
-        h, _ = CELL(x[:, t], h, Wx, Wh, b)
-        ours.append(h)
-    assert np.max(np.abs(np.stack(ours, axis=1) - out.numpy())) < 1e-6
-    assert np.max(np.abs(h - h_last[0].numpy())) < 1e-6
+    h, mask, w, c, dz = _readout_inputs()
+    logits, cache = FWD(h, mask, w, c)
+    dh, dw, dc = BWD(dz, cache)
+    th, tw, tc = (torch.tensor(a, requires_grad=True) for a in (h, w, np.array(c)))
+    theirs = bench.readout(torch, th, torch.from_numpy(mask)) @ tw + tc
+    (theirs * torch.from_numpy(dz)).sum().backward()
+    assert np.allclose(logits, theirs.detach().numpy(), rtol=0, atol=1e-12)
+    assert np.allclose(dh, th.grad.numpy(), rtol=0, atol=1e-12)
+    assert np.allclose(dw, tw.grad.numpy(), rtol=0, atol=1e-12)
+    assert float(dc) == pytest.approx(float(tc.grad), abs=1e-12)
 
 
-def test_reference_pool_equals_a_masked_array_mean():
-    rng = np.random.default_rng(1)
-    hs = rng.standard_normal((6, 9, 4))
-    mask = rng.random((6, 9)) < 0.5
-    mask[:, 4] = True
-    expected = np.ma.masked_array(hs, ~np.repeat(mask[:, :, None], 4, axis=2)).mean(axis=1)
-    assert np.allclose(POOL(hs, mask), expected.filled(np.nan), rtol=0, atol=1e-12)
+def test_reference_readout_ignores_the_padding_and_its_place():
+    h, mask, w, c, dz = _readout_inputs(seed=2)
+    logits = FWD(h, mask, w, c)[0]
+    flipped = FWD(h[:, ::-1], mask[:, ::-1], w, c)[0]  # the same steps, pre-padded, reversed
+    assert np.allclose(logits, flipped)  # mean and max do not depend on the order
+    for n in range(len(h)):
+        alone = FWD(h[n:n + 1, mask[n]], np.ones((1, mask[n].sum()), bool), w, c)[0]
+        assert alone[0] == pytest.approx(logits[n])
+    dh = BWD(dz, FWD(h, mask, w, c)[1])[0]
+    assert np.all(dh[~mask] == 0)
 
 
-# ---------------------------------------------------------------- the model's BPTT
-@pytest.mark.parametrize("dropout", [0.0, 0.3])
-def test_model_gradients_pass_a_centred_difference_check(dropout):
-    params = _tiny_params()
+def test_reference_readout_backward_passes_a_gradient_check():
+    h, mask, w, c, dz = _readout_inputs(seed=4)
+    dh, dw, dc = BWD(dz, FWD(h, mask, w, c)[1])
+    for grad, wrt in ((dh, 0), (dw, 2)):
+        args = [h, mask, w, c]
 
-    def forward(p):  # the same dropout masks on every call
-        return training.model_forward(p, TINY_IDS, CELL, POOL, dropout,
-                                      np.random.default_rng(5))
+        def f(v, wrt=wrt, args=args):
+            return float(FWD(*(v if i == wrt else a for i, a in enumerate(args)))[0] @ dz)
+        assert rel_error(grad, numerical_gradient(f, args[wrt])) < 1e-8
 
-    def loss_of(p):
-        return training.bce_with_logits(forward(p)[0], TINY_Y)[0]
 
-    logits, cache = forward(params)
-    grads = training.model_backward(training.bce_with_logits(logits, TINY_Y)[1], params, cache)
-    eps = 1e-6
+# ---------------------------------------------------------------- the notebook's train step
+def test_post_padding_with_a_mask_equals_each_message_alone(nb):
+    params = _tiny()
+    logits = nb["forward"](params, TINY_IDS)[0]
+    for n, row in enumerate(TINY_IDS):
+        alone = row[row != training.PAD_ID][None, :]
+        assert nb["forward"](params, alone)[0][0] == pytest.approx(logits[n], abs=1e-12)
+
+
+def test_train_step_passes_a_centred_difference_check(nb):
+    params = _tiny()
+    _, grads, norm = nb["train_step"](params, TINY_IDS, TINY_Y, max_norm=np.inf)
+    assert set(grads) == set(training.PARAM_NAMES)
     for name in training.PARAM_NAMES:
-        flat, analytic = params[name].reshape(-1), grads[name].reshape(-1)
-        assert np.shares_memory(flat, params[name])
-        numeric = np.empty_like(flat)
-        for i in range(flat.size):
-            old = flat[i]
-            flat[i] = old + eps
-            plus = loss_of(params)
-            flat[i] = old - eps
-            minus = loss_of(params)
-            flat[i] = old
-            numeric[i] = (plus - minus) / (2 * eps)
-        rel = np.abs(numeric - analytic) / np.maximum(1e-8, np.abs(numeric) + np.abs(analytic))
-        assert rel.max() < 1e-6, f"d{name}: relative error {rel.max():.2e}"
-    assert np.all(grads["E"][training.PAD_ID] == 0), "the padding row gets no gradient"
+        def loss(value, name=name):
+            return training.bce_with_logits(
+                nb["forward"]({**params, name: value}, TINY_IDS)[0], TINY_Y)[0]
+        assert rel_error(grads[name], numerical_gradient(loss, params[name])) < 1e-7, name
+    assert np.all(grads["E"][training.PAD_ID] == 0), "post-padding: <PAD> gets no gradient"
+    assert np.abs(grads["E"][2]).sum() > 0  # token 2, twice in message 0, adds both times
+    total = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+    assert norm == pytest.approx(total)
 
 
-def test_model_logits_and_gradients_equal_pytorch(bench):
+def test_train_step_equals_pytorch_then_clips(nb, bench):
     torch = pytest.importorskip("torch")
-    params = _tiny_params()
+    params = _tiny()
     model = bench.torch_model(torch, params)
     logits_t = model(torch.from_numpy(TINY_IDS))
     torch.nn.functional.binary_cross_entropy_with_logits(
         logits_t, torch.from_numpy(TINY_Y).double()).backward()
-    logits, cache = training.model_forward(params, TINY_IDS, CELL, POOL)
-    grads = training.model_backward(training.bce_with_logits(logits, TINY_Y)[1], params, cache)
     theirs = {"E": model.embedding.weight.grad, "Wx": model.rnn.weight_ih_l0.grad.T,
               "Wh": model.rnn.weight_hh_l0.grad.T, "b": model.rnn.bias_ih_l0.grad,
               "w": model.out.weight.grad[0], "c": model.out.bias.grad[0]}
-    assert np.allclose(logits, logits_t.detach().numpy(), rtol=0, atol=1e-10)
+    theirs = {k: v.numpy() for k, v in theirs.items()}
+    assert np.allclose(nb["forward"](params, TINY_IDS)[0], logits_t.detach().numpy(),
+                       rtol=0, atol=1e-10)
+    loss, grads, norm = nb["train_step"](params, TINY_IDS, TINY_Y, max_norm=np.inf)
     for name, grad in theirs.items():
-        assert np.allclose(grads[name], grad.numpy(), rtol=1e-7, atol=1e-10), name
+        assert np.allclose(grads[name], grad, rtol=1e-7, atol=1e-12), name
+    total = np.sqrt(sum(np.sum(g ** 2) for g in theirs.values()))  # (bias_hh left out)
+    _, clipped, norm = nb["train_step"](params, TINY_IDS, TINY_Y, max_norm=0.05)
+    assert norm == pytest.approx(total, rel=1e-9) and norm > 0.05
+    for name, grad in theirs.items():
+        assert np.allclose(clipped[name], grad * 0.05 / total, rtol=1e-7, atol=1e-12), name
 
 
-def test_clipped_adam_steps_equal_pytorch():
-    """Two steps: large gradients (clipped, norm > max_norm), then small ones (not clipped);
-    Adam's second step depends on the scale of the first, so clipping must match too."""
+def test_adam_steps_equal_torch_optim_adam():
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(2)
     shapes = {"a": (4, 5), "b": (7,), "c": ()}
@@ -152,28 +167,28 @@ def test_clipped_adam_steps_equal_pytorch():
     tensors = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
     optimiser = torch.optim.Adam(tensors.values(), lr=0.01)
     state = training.adam_init(params)
-    for scale, max_norm in ((30.0, 1.0), (0.1, 1.0)):
+    for scale in (30.0, 0.1):
         grads = {k: scale * rng.standard_normal(s) for k, s in shapes.items()}
-        norm = training.adam_step(params, grads, state, lr=0.01, max_norm=max_norm)
+        training.adam_step(params, grads, state, lr=0.01)
         for k, t in tensors.items():
             t.grad = torch.tensor(grads[k])
-        total = torch.nn.utils.clip_grad_norm_(list(tensors.values()), max_norm)
         optimiser.step()
-        assert norm == pytest.approx(float(total), rel=1e-12)
         for k, t in tensors.items():
             assert np.allclose(params[k], t.detach().numpy(), rtol=1e-9, atol=1e-12), k
 
 
-def test_an_overflowing_gradient_skips_the_step():
-    params = {"a": np.ones(3)}
-    state = training.adam_init(params)
-    norm = training.adam_step(params, {"a": np.array([np.inf, 1.0, 0.0])}, state, max_norm=1.0)
-    assert not np.isfinite(norm) and state["t"] == 0 and np.all(params["a"] == 1.0)
+def test_bce_with_logits_is_stable_and_its_gradient_is_right():
+    z, y = np.array([-800.0, -2.0, 0.0, 3.0, 900.0]), np.array([1, 0, 1, 1, 0])
+    loss, dz = training.bce_with_logits(z, y)
+    assert np.isfinite(loss) and loss == pytest.approx((800 + np.log1p(np.exp(-2.0))
+                                                        + np.log(2) + np.log1p(np.exp(-3.0))
+                                                        + 900) / 5)
+    assert np.allclose(dz, (training.sigmoid(z) - y) / 5)
 
 
-# ---------------------------------------------------------------- training with any cell
+# ---------------------------------------------------------------- the training loop
 def _synthetic(seed=0, n=800, T=10, V=30):
-    """Messages of random tokens; spam (1) when token 2 or 3 occurs."""
+    """Messages of random tokens; spam (1) when token 2 or 3 occurs; post-padded."""
     rng = np.random.default_rng(seed)
     lengths = rng.integers(2, T + 1, n)
     ids = np.zeros((n, T), dtype=np.int64)
@@ -184,64 +199,43 @@ def _synthetic(seed=0, n=800, T=10, V=30):
     return ids, np.isin(ids, (2, 3)).any(axis=1).astype(np.int64)
 
 
-def _cell_none_cache(x_t, h_prev, Wx, Wh, b):
-    return CELL(x_t, h_prev, Wx, Wh, b)[0], None
-
-
-def _cell_dict_cache(x_t, h_prev, Wx, Wh, b):
-    return CELL(x_t, h_prev, Wx, Wh, b)[0], {"anything": "the student likes"}
-
-
-def _cell_list_float64(x_t, h_prev, Wx, Wh, b):
-    h = CELL(x_t.astype(np.float64), h_prev.astype(np.float64), Wx, Wh, b)[0]
-    return [h, 42]
-
-
-def _cell_no_tanh(x_t, h_prev, Wx, Wh, b):
-    return x_t @ Wx + h_prev @ Wh + b, None
-
-
-def _fit(cell, ids, y, epochs=2, n_train=600, vocab_size=30, size=(8, 16), lr=1e-2,
-         dropout=0.0):
-    params = training.init_params(vocab_size, *size, seed=0,
-                                  pos_rate=float(y[:n_train].mean()))
-    with np.errstate(all="ignore"):
-        return training.train(params, ids[:n_train], y[:n_train], ids[n_train:], y[n_train:],
-                              cell, POOL, epochs=epochs, lr=lr, dropout=dropout, patience=99,
-                              progress=False)
-
-
-@pytest.mark.parametrize("cell", [_cell_none_cache, _cell_dict_cache, _cell_list_float64])
-def test_training_ignores_the_students_cache(cell):
+def _fit(nb, epochs=6, frozen=()):
     ids, y = _synthetic()
-    best_ref, hist_ref = _fit(CELL, ids, y)
-    best, hist = _fit(cell, ids, y)
-    assert best.keys() == best_ref.keys()
-    for name in best_ref:
-        assert best[name].dtype == np.float32
-        assert np.allclose(best[name], best_ref[name], rtol=1e-4, atol=1e-5), name
-    assert hist["val_loss"] == pytest.approx(hist_ref["val_loss"], rel=1e-4)
+    params = training.init_params(30, 8, 16, seed=0, pos_rate=float(y[:600].mean()))
+    for name in frozen:
+        params[name][...] = 0.0
+    return training.train(params, ids[:600], y[:600], ids[600:], y[600:], nb["train_step"],
+                          nb["forward"], epochs=epochs, lr=1e-2, patience=99, frozen=frozen,
+                          progress=False), ids, y
 
 
-def test_training_learns_and_keeps_the_best_weights():
-    ids, y = _synthetic()
-    best, hist = _fit(CELL, ids, y, epochs=6)
-    assert hist["val_loss"][-1] < 0.2 * hist["val_loss"][0]
-    val_loss = training.evaluate_loss(best, ids[600:], y[600:], CELL, POOL)
+def test_training_learns_and_keeps_the_best_weights(nb):
+    (best, hist), ids, y = _fit(nb)
+    assert hist["val_loss"][-1] < 0.3 * hist["val_loss"][0]
+    val_loss = training.evaluate_loss(best, ids[600:], y[600:], nb["forward"])
     assert val_loss == pytest.approx(min(hist["val_loss"]), rel=1e-5)
     assert hist["best_epoch"] == int(np.argmin(hist["val_loss"])) + 1
+    order = np.random.default_rng(0).permutation(600)  # the first epoch's batches
+    assert hist["steps"][0] == sum(training.trim_batch(ids[order[i:i + 32]]).size
+                                   for i in range(0, 600, 32))
+    assert best["E"].dtype == np.float32 and np.all(best["E"][training.PAD_ID] == 0)
 
 
-def test_a_broken_cell_gives_a_clearly_worse_validation_loss(spam_ids):
-    ids, y, vocab_size = spam_ids
-    ids, y = ids[:1500], y[:1500]
-    settings = {"epochs": 3, "n_train": 1000, "vocab_size": vocab_size, "size": (32, 64),
-                "lr": 3e-3, "dropout": 0.3}  # the notebook's model, a shorter run
-    _, good = _fit(CELL, ids, y, **settings)
-    _, broken = _fit(_cell_no_tanh, ids, y, **settings)
-    good_loss, broken_loss = min(good["val_loss"]), min(broken["val_loss"])
-    assert good_loss < 0.2
-    assert broken_loss > 2 * good_loss, (good_loss, broken_loss)
+def test_frozen_parameters_keep_their_values(nb):
+    (best, _), _, _ = _fit(nb, epochs=2, frozen=("Wh",))
+    assert np.all(best["Wh"] == 0) and np.abs(best["Wx"]).sum() > 0
+
+
+def test_an_overflowing_step_is_skipped():
+    params = {"a": np.ones(3)}
+    state = training.adam_init(params)
+
+    def step(p, ids, y):
+        return 1.0, {"a": np.array([np.inf, 1.0, 0.0])}, float("inf")
+
+    out = training.train_epoch(params, state, np.ones((4, 2), dtype=np.int64), np.zeros(4),
+                               step, np.random.default_rng(0), batch_size=2)
+    assert state["t"] == 0 and np.all(params["a"] == 1.0) and out["norm_max"] == np.inf
 
 
 # ---------------------------------------------------------------- threshold choice
@@ -265,73 +259,133 @@ def test_threshold_is_the_middle_of_the_near_best_plateau():
     assert choose_threshold(y, p_wide, _accuracy) == pytest.approx(0.5, abs=0.01)
 
 
-def test_clipping_stays_inside_adam_step():
-    """ch19_3 grades clip_by_norm: the Lab03 code must not ship a drop-in for it."""
-    import rnnlab.metrics
-    import rnnlab.training
-
-    for module in (rnnlab.metrics, rnnlab.training):
-        names = {n for n, v in vars(module).items() if callable(v)}
-        assert not [n for n in names if "clip" in n], module.__name__
-
-
 # ---------------------------------------------------------------- the checks name mistakes
-def _cell_without_bias(x_t, h_prev, Wx, Wh, b):
-    return np.tanh(x_t @ Wx + h_prev @ Wh), None
+def _forward_without_mask(h, mask, w, c):
+    H = h.shape[2]
+    pooled = np.concatenate([h.mean(axis=1), h.max(axis=1)], axis=1)
+    return pooled @ w + c, (mask, np.full((len(h), 1), float(h.shape[1])),
+                            h.argmax(axis=1), pooled, w, H)
 
 
-def _cell_wrong_order(x_t, h_prev, Wx, Wh, b):
-    return np.tanh(x_t @ Wx + (Wh @ h_prev.T).T + b), None
+def _forward_divides_by_T(h, mask, w, c):
+    m = mask[:, :, None]
+    pooled = np.concatenate([np.where(m, h, 0).sum(axis=1) / h.shape[1],
+                             np.where(m, h, -np.inf).max(axis=1)], axis=1)
+    return pooled @ w + c, None
 
 
-def _cell_sigmoid(x_t, h_prev, Wx, Wh, b):
-    return 1 / (1 + np.exp(-(x_t @ Wx + h_prev @ Wh + b))), None
+def _forward_max_of_product(h, mask, w, c):
+    m = mask[:, :, None]
+    pooled = np.concatenate([np.where(m, h, 0).sum(axis=1) / m.sum(axis=1),
+                             (h * m).max(axis=1)], axis=1)
+    return pooled @ w + c, None
 
 
-def _cell_in_place(x_t, h_prev, Wx, Wh, b):
-    h_prev[...] = np.tanh(x_t @ Wx + h_prev @ Wh + b)  # right values, caller's array overwritten
-    return h_prev, None
+def _forward_first_steps(h, mask, w, c):
+    L = mask.sum(axis=1)
+    pooled = np.stack([np.concatenate([h[n, :k].mean(axis=0), h[n, :k].max(axis=0)])
+                       for n, k in enumerate(L)])
+    return pooled @ w + c, None
 
 
-def _cell_only_h(x_t, h_prev, Wx, Wh, b):
-    return np.tanh(h_prev @ Wh + b)
+def _forward_no_c(h, mask, w, c):
+    return FWD(h, mask, w, 0.0)
 
 
-def _pool_divides_by_T(hs, mask):
-    return (hs * mask[:, :, None]).sum(axis=1) / hs.shape[1]
+def _forward_max_first(h, mask, w, c):
+    H = h.shape[2]
+    return FWD(h, mask, np.concatenate([w[H:], w[:H]]), c)  # [max; mean]
 
 
-def _pool_ignores_mask(hs, mask):
-    return hs.mean(axis=1)
+def _backward_no_length(dlogits, cache):
+    mask, lengths, top, pooled, w, H = cache
+    return BWD(dlogits, (mask, np.ones_like(lengths), top, pooled, w, H))
 
 
-def _pool_first_steps(hs, mask):
-    lengths = mask.sum(axis=1)
-    return np.stack([hs[n, :k].mean(axis=0) for n, k in enumerate(lengths)])
+def _backward_dc_mean(dlogits, cache):
+    dh, dw, _ = BWD(dlogits, cache)
+    return dh, dw, dlogits.mean()
 
 
-@pytest.mark.parametrize("grade_id, name, wrong, must_fail", [
-    ("test_rnn_cell_forward", "rnn_cell_forward", _cell_without_bias, "only_b"),
-    ("test_rnn_cell_forward", "rnn_cell_forward", _cell_wrong_order, "only_h_prev"),
-    ("test_rnn_cell_forward", "rnn_cell_forward", _cell_sigmoid, "tanh_applied"),
-    ("test_rnn_cell_forward", "rnn_cell_forward", _cell_no_tanh, "tanh_applied"),
-    ("test_rnn_cell_forward", "rnn_cell_forward", _cell_in_place, "inputs_not_modified"),
-    ("test_rnn_cell_forward", "rnn_cell_forward", _cell_only_h, "returns_pair"),
-    ("test_masked_mean_pool", "masked_mean_pool", _pool_divides_by_T,
-     "denominator_is_row_length"),
-    ("test_masked_mean_pool", "masked_mean_pool", _pool_ignores_mask, "padding_ignored"),
-    ("test_masked_mean_pool", "masked_mean_pool", _pool_first_steps, "mask_not_at_the_end"),
+def _backward_max_everywhere(dlogits, cache):
+    mask, lengths, top, pooled, w, H = cache
+    dh, dw, dc = BWD(dlogits, (mask, lengths, top, pooled, np.concatenate(
+        [w[:H], np.zeros(H)]), H))
+    return dh + mask[:, :, None] * (dlogits[:, None] * w[H:])[:, None, :], dw, dc
+
+
+@pytest.mark.parametrize("grade_id, name, wrong, first", [
+    ("test_readout_forward", "readout_forward", _forward_no_c, "only_c"),
+    ("test_readout_forward", "readout_forward", _forward_max_first, "mean_without_padding"),
+    ("test_readout_forward", "readout_forward", _forward_without_mask,
+     "mean_ignores_padding_states"),
+    ("test_readout_forward", "readout_forward", _forward_divides_by_T,
+     "mean_divides_by_row_length"),
+    ("test_readout_forward", "readout_forward", _forward_max_of_product, "max_of_negative_states"),
+    ("test_readout_forward", "readout_forward", _forward_first_steps, "mask_anywhere"),
+    ("test_readout_backward", "readout_backward", _backward_dc_mean, "dc_sums_dlogits"),
+    ("test_readout_backward", "readout_backward", _backward_no_length, "dh_mean_part"),
+    ("test_readout_backward", "readout_backward", _backward_max_everywhere, "dh_max_part"),
 ])
-def test_public_checks_name_the_mistake(grade_id, name, wrong, must_fail):
-    results = {r.name: r for r in run_checks(public_checks(AID, grade_id), {name: wrong})}
-    assert not results[must_fail].passed, f"{must_fail} should catch {wrong.__name__}"
-    assert any(r.passed for r in results.values()) or must_fail == "returns_pair"
+def test_the_first_failing_public_check_names_the_mistake(grade_id, name, wrong, first):
+    results = run_checks(public_checks(AID, grade_id), {**REF, name: wrong})
+    failed = [r.name for r in results if not r.passed]
+    assert failed and failed[0] == first, failed
 
 
-def test_the_wrong_term_fails_only_its_isolating_check():
-    results = {r.name: r.passed for r in run_checks(public_checks(AID, "test_rnn_cell_forward"),
-                                                   {"rnn_cell_forward": _cell_without_bias})}
-    assert results["only_x"] and results["only_h_prev"] and not results["only_b"]
+def _with_reference_cache(wrong):
+    """A wrong forward that keeps the reference's cache (our one-line mistakes return None)."""
+    def forward(h, mask, w, c):
+        return wrong(h, mask, w, c)[0], FWD(h, mask, w, c)[1]
+    return forward
+
+
+@pytest.mark.parametrize("wrong", [_forward_without_mask, _with_reference_cache(
+    _forward_divides_by_T), _with_reference_cache(_forward_max_of_product),
+    _with_reference_cache(_forward_first_steps)])
+def test_a_wrong_forward_costs_the_backward_only_its_integration_check(wrong):
+    from autograder.hidden import expected_outputs, hidden_checks
+
+    gid = "test_readout_backward"
+    namespace = {**REF, "readout_forward": wrong}
+    public, hidden = public_checks(AID, gid), hidden_checks(AID, gid)
+    results = run_checks(public, namespace) + run_checks(
+        hidden, namespace, expected_outputs(AID, hidden))
+    integration = {c.name for c in public + hidden if c.integration}
+    lost = [r.name for r in results if not r.passed and r.name not in integration]
+    assert not lost, lost
+
+
+# ---------------------------------------------------------------- the check cells
+def test_check_cells_say_what_to_do():
+    stub = answers_namespace(REPO_ROOT / "notebooks" / AID / f"{AID}.ipynb", "stub_lab03")
+    ok = check_pasted(REF, "ch19_2_bptt:test_rnn_cell_forward",
+                      "ch19_3_gradients:test_clip_by_norm")
+    assert ok.passed and all(line.startswith("✓") for line in ok.lines)
+    missing = check_pasted(stub, "lab02_tokenize:test_tokenize")
+    assert not missing.passed and "還沒貼上" in missing.lines[0]
+
+    def cell_without_bias(x_t, h_prev, Wx, Wh, b):
+        return np.tanh(x_t @ Wx + h_prev @ Wh), None
+
+    wrong = check_pasted({**REF, "rnn_cell_forward": cell_without_bias},
+                         "ch19_2_bptt:test_rnn_cell_forward",
+                         "ch19_2_bptt:test_rnn_cell_backward")
+    assert "先回 19-2（ch19_2_bptt）修好 rnn_cell_forward" in wrong.lines[0]
+    assert "bias" in wrong.lines[1]
+    assert "先修好 rnn_cell_forward" in wrong.lines[-1]  # the root cause, not its consequence
+    assert len(wrong.lines) <= 12 and "<div" in wrong._repr_html_()
+
+
+# ---------------------------------------------------------------- figures
+def test_figures_are_legible():
+    from legibility import too_small
+
+    history = {"epoch": [1, 2, 3], "train_loss": [0.3, 0.1, 0.05],
+               "val_loss": [0.1, 0.08, 0.09], "val_metric": [0.8, 0.9, 0.88],
+               "grad_norm": [1.0, 0.5, 0.3], "grad_norm_max": [4.0, 3.0, 2.0], "best_epoch": 2}
+    for fig in (training.draw_model(), training.plot_history(history, clip=5.0)):
+        assert not too_small(fig), too_small(fig)
 
 
 # ---------------------------------------------------------------- the notebook
@@ -343,7 +397,7 @@ def _run_solution(fast: bool) -> dict:
         "import json\n"
         "print(json.dumps({'keys': list(test_metrics), 'metrics': test_metrics,\n"
         "                  'table': comparison.fillna(-9).to_dict(orient='index'),\n"
-        "                  'seconds': train_seconds}))"))
+        "                  'epochs': len(history['epoch'])}))"))
     env_before = os.environ.get("NBGRADER_EXECUTION")
     os.environ.pop("NBGRADER_EXECUTION", None)
     if fast:
@@ -369,5 +423,15 @@ def test_solution_notebook_reports_test_metrics_and_the_comparison(fast):
     assert rows[1]["accuracy"] == 0.9764 and rows[1]["mcc"] == 0.893
     assert rows[2]["mcc"] > 0.85  # TF-IDF + LinearSVC on the same split
     assert rows[3] == pytest.approx(out["metrics"])
-    if not fast:  # the reference meets the issue's targets
+    if fast:
+        assert out["epochs"] == 1
+    else:  # seed 0, as the notebook runs it
         assert out["metrics"]["mcc"] >= 0.90 and out["metrics"]["accuracy"] >= 0.975
+
+
+@pytest.mark.slow
+def test_the_mean_of_three_seeds_meets_the_targets(nb, bench):
+    scores = [bench.test_scores(nb, seed) for seed in (0, 1, 2)]
+    assert np.mean([s["mcc"] for s in scores]) >= 0.90
+    assert np.mean([s["accuracy"] for s in scores]) >= 0.975
+    assert max(s["seconds"] for s in scores) <= 60
