@@ -11,6 +11,7 @@
     gradescope ID [--out ZIP]  Gradescope's autograder zip for one assignment
     lms --canvas F REPORT...   grades of one or several assignments for Canvas (and Moodle)
     classroom ID               a GitHub Classroom workflow: one command per test cell
+    workload                   minutes of each notebook's graded core and 選讀 parts
 
 Exit status: 0 when the command ran (whatever the scores), 1 when a check found a problem,
 2 with a one-line reason for misuse (unknown assignment, missing path, bad option).
@@ -95,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
 
     classroom = sub.add_parser("classroom", help="GitHub Classroom autograding workflow")
     classroom.add_argument("id", metavar="ID")
+
+    sub.add_parser("workload", help="estimated minutes of each notebook (core and 選讀)")
     return parser
 
 
@@ -293,9 +296,17 @@ def cmd_classroom(args) -> int:
     return 0
 
 
+def cmd_workload(args) -> int:
+    from autograder.workload import chapter, table
+
+    print(table(chapter()))
+    return 0
+
+
 COMMANDS = {"grade": cmd_grade, "release": cmd_release, "check": cmd_check, "pin": cmd_pin,
             "new": cmd_new, "readme": cmd_readme, "integrity": cmd_integrity,
-            "gradescope": cmd_gradescope, "lms": cmd_lms, "classroom": cmd_classroom}
+            "gradescope": cmd_gradescope, "lms": cmd_lms, "classroom": cmd_classroom,
+            "workload": cmd_workload}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,8 @@
 - writing: per graded answer cell, :data:`FUNCTION_BASE_MIN` minutes (read the docstring,
   run the test, read the feedback) plus :data:`MIN_PER_SOLUTION_LINE` per line of the
   reference solution (comments and blank lines not counted); a cell the student only pastes
-  from an earlier notebook costs :data:`PASTE_MIN`.
+  from an earlier notebook (a function graded in an earlier assignment, or a ``paste_``
+  cell) costs :data:`PASTE_MIN`.
 
 A section is 選讀 when its heading carries 選讀 (until the next heading of the same or a
 higher level); everything else is 必做. The notebooks state these minutes at their top
@@ -23,14 +24,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-READ_CHARS_PER_MIN = 350
+READ_CHARS_PER_MIN = 400
 RUN_MIN_PER_CELL = 0.5
 FIGURE_MIN = 1.0
-FUNCTION_BASE_MIN = 4.0
-MIN_PER_SOLUTION_LINE = 1.5
+FUNCTION_BASE_MIN = 3.0
+MIN_PER_SOLUTION_LINE = 1.0
 PASTE_MIN = 2.0
 CORE_BUDGET_MIN = 240
-FIGURE_CALL = re.compile(r"\b(plt\.|draw_|plot_|\.imshow|\.show\(\))")
+FIGURE_CALL = re.compile(r"\b(plt\.|draw_\w*\(|plot_\w*\(|\w*_diagram\(|\.imshow\(|\.hist\()")
 
 
 @dataclass
@@ -59,7 +60,25 @@ def _solution_lines(source: str) -> int:
     return count
 
 
-def estimate(path: Path) -> Workload:
+def _headings(markdown: str):
+    """(level, text) of the markdown headings, outside fenced code blocks."""
+    fenced = False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        match = re.match(r"^(#+)\s", line)
+        if match and not fenced:
+            yield len(match.group(1)), line
+
+
+def _defined(source: str) -> set[str]:
+    return set(re.findall(r"^def (\w+)\(", source, flags=re.M))
+
+
+def estimate(path: Path, earlier: set[str] = frozenset()) -> Workload:
+    """The workload of the notebook at ``path``; ``earlier``: functions graded in the
+    notebooks before it (pasting one costs :data:`PASTE_MIN`)."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -69,11 +88,7 @@ def estimate(path: Path) -> Workload:
     optional_level = None  # the heading level that opened a 選讀 section
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                match = re.match(r"^(#+)\s", line)
-                if not match:
-                    continue
-                level = len(match.group(1))
+            for level, line in _headings(cell.source):
                 if optional_level is not None and level <= optional_level:
                     optional_level = None
                 if optional_level is None and "選讀" in line:
@@ -87,7 +102,8 @@ def estimate(path: Path) -> Workload:
                 stats["core_chars"] += chars
         elif meta.get("solution") and not meta.get("grade"):
             lines = _solution_lines(cell.source)
-            pasted = meta.get("grade_id", "").startswith("paste_")
+            pasted = meta.get("grade_id", "").startswith("paste_") or bool(
+                _defined(cell.source) and _defined(cell.source) <= earlier)
             minutes[part] += PASTE_MIN if pasted else (
                 FUNCTION_BASE_MIN + MIN_PER_SOLUTION_LINE * lines)
             if part == "core":
@@ -105,9 +121,19 @@ def estimate(path: Path) -> Workload:
 
 
 def chapter() -> list[Workload]:
-    from autograder.course import SOLUTIONS, assignments
+    """Every notebook in course order (a function graded earlier counts as pasted)."""
+    import nbformat
 
-    return [estimate(SOLUTIONS / a / f"{a}.ipynb") for a in assignments()]
+    from autograder.course import SOLUTIONS, assignments
+    from autograder.reference import answer_cells
+
+    rows, earlier = [], set()
+    for aid in assignments():
+        path = SOLUTIONS / aid / f"{aid}.ipynb"
+        rows.append(estimate(path, frozenset(earlier)))
+        for cell in answer_cells(nbformat.read(path, as_version=4)):
+            earlier |= _defined(cell.source)
+    return rows
 
 
 def table(rows: list[Workload]) -> str:

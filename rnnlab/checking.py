@@ -497,9 +497,12 @@ def verdict_line(result: TestResult, title: str | None = None) -> str:
     """``✓ test_tokenize：2/2 分（9 項檢查全部通過）`` or ``✗ …：1.78/2 分（8/9 項檢查通過）``."""
     title = title or result.grade_id
     n = len(result.checks)
+    ok = sum(c.passed for c in result.checks)
+    if not result.max_points:  # an ungraded exercise: checks only
+        return (f"✓ {title}：{n} 項檢查全部通過" if result.passed
+                else f"✗ {title}：{ok}/{n} 項檢查通過")
     if result.passed:
         return f"✓ {title}：{result.max_points:g}/{result.max_points:g} 分（{n} 項檢查全部通過）"
-    ok = sum(c.passed for c in result.checks)
     return (f"✗ {title}：{result.points:g}/{result.max_points:g} 分"
             f"（{ok}/{n} 項檢查通過）")
 
@@ -509,7 +512,7 @@ def feedback(result: TestResult, title: str | None = None) -> list[str]:
     :data:`MAX_MESSAGES` likely causes, root cause first.
 
     - all passed: the verdict alone;
-    - an unfinished function: one line saying so;
+    - an unfinished function, or one whose cell was not run: one line saying so;
     - a required function fails its own checks: "先修好 …", nothing else;
     - the student's code raised or ran too long: that, once, with the student's line;
     - otherwise the failed checks' messages in check order (simplest first), each once,
@@ -519,8 +522,10 @@ def feedback(result: TestResult, title: str | None = None) -> list[str]:
     failed = [c for c in result.checks if not c.passed]
     if not failed:
         return lines
-    if all(c.failure == "unfinished" for c in failed):
-        return lines + [f"  {failed[0].detail}"]
+    if all(c.failure in ("unfinished", "missing") for c in failed):
+        # not written yet, or its cell not run: one line says so (the first such reason)
+        first = next((c for c in failed if c.failure == "missing"), failed[0])
+        return lines + [f"  {first.detail}"]
     if result.blocked_by:
         return lines + [f"  先修好 {'、'.join(map(_required, result.blocked_by))}：這個測試"
                         "會用到它，它的公開測試還沒全部通過，這裡的錯誤可能都來自它。"]

@@ -8,7 +8,9 @@ A module ``rnnlab.checks.<assignment>`` defines
   or literal data, never a solution;
 - optionally ``REQUIRES = {"<test grade_id>": ["<grade_id>" or "<assignment>:<grade_id>"]}``:
   the test cells of the graded functions a test's function calls. When one of them fails
-  its own public checks, the test's feedback says to fix that one first.
+  its own public checks, the test's feedback says to fix that one first;
+- optionally ``PRACTICE = {"<name>": [Check, ...]}``: the checks of an ungraded 選讀
+  exercise, shown by :func:`run_practice` (a verdict without points).
 
 The autograder runs the same checks plus hidden ones (``autograder/hidden/``).
 """
@@ -52,9 +54,11 @@ def _module(assignment: str):
 
 
 def public_checks(assignment: str, grade_id: str, resolve: bool = True) -> list[Check]:
-    """The visible checks of one test cell (``grade_id``) of ``assignment``, with their
-    pinned expected values filled in (unless ``resolve`` is false)."""
-    checks = list(_module(assignment).CHECKS.get(grade_id, []))
+    """The visible checks of one test cell (``grade_id``) of ``assignment`` (or of one 選讀
+    exercise of its ``PRACTICE``), with their pinned expected values filled in (unless
+    ``resolve`` is false)."""
+    module = _module(assignment)
+    checks = list(module.CHECKS.get(grade_id, getattr(module, "PRACTICE", {}).get(grade_id, [])))
     if not resolve:
         return checks
     values = pinned_values(assignment)
@@ -93,6 +97,13 @@ def blocked_by(assignment: str, grade_id: str, namespace: Mapping[str, Any]) -> 
         if not all(r.passed for r in run_checks(public_checks(other, gid), namespace)):
             blocked.append(gid if other == assignment else f"{other}:{gid}")
     return blocked
+
+
+def run_practice(assignment: str, name: str, namespace: Mapping[str, Any]) -> Verdict:
+    """Run the checks of an ungraded 選讀 exercise: the same verdict and likely causes as a
+    test cell, without points."""
+    results = run_checks(public_checks(assignment, name), namespace)
+    return Verdict.from_result(grade_test(name, 0, results), f"{name}（選讀，不計分）")
 
 
 def run_public(assignment: str, grade_id: str, namespace: Mapping[str, Any],
