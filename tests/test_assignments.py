@@ -214,3 +214,19 @@ def test_readme_tables_are_generated_from_the_sources():
     current = readme.README.read_text(encoding="utf-8")
     assert readme.render(current) == current, (
         "README.md's tables are stale: run `python -m autograder readme`")
+
+
+def test_practice_checks_pass_on_the_reference_and_fail_on_the_stub(aid):
+    """Ungraded 選讀 exercises (PRACTICE) get the same care: right on the reference, and an
+    unfinished stub passes none of them."""
+    practice = getattr(importlib.import_module(f"rnnlab.checks.{aid}"), "PRACTICE", {})
+    if not practice:
+        pytest.skip(f"{aid} has no ungraded exercise")
+    ref, stub = reference.reference_namespace(aid), _stub_namespace(aid)
+    for name in practice:
+        assert name.startswith("practice_"), name
+        checks = public_checks(aid, name)
+        failed = [r.name for r in run_checks(checks, ref) if not r.passed]
+        assert not failed, f"{name}: fails on the reference: {failed}"
+        passing = [r.name for r in run_checks(checks, stub) if r.passed]
+        assert not passing, f"{name}: passes on the stub: {passing}"
