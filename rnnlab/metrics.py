@@ -1,8 +1,9 @@
 """Evaluation figures and the decision threshold of Lab03.
 
 The scores themselves (accuracy, precision, recall, F1, MCC, the confusion matrix) come
-from scikit-learn in the notebook: Lab01 grades the students' own ``binary_metrics``, so
-this package ships no implementation of them. Here a score is any ``score(y_true, y_pred)``.
+from scikit-learn in the notebook: students write their own ``binary_metrics`` in Lab01
+(a 選讀 exercise), so this package ships no implementation of them. Here a score is any
+``score(y_true, y_pred)``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import inspect
+import re
 from collections import Counter
 
 import nbformat
@@ -16,12 +18,12 @@ from autograder.reference import answer_cells, reference_namespace, source_noteb
 from autograder.reference import test_cells as graded_cells
 from autograder.tests.cases import lab01_explore_data as cases
 from rnnlab.checking import PINNED, grade_test, run_checks
-from rnnlab.checks import public_checks
+from rnnlab.checks import public_checks, run_practice
 
 A = "lab01_explore_data"
-FUNCTIONS = ["label_counts", "binary_metrics", "add_length_columns", "duplicate_report"]
-POINTS = {"test_label_counts": 3, "test_binary_metrics": 4, "test_add_length_columns": 3,
-          "test_duplicate_report": 3}
+FUNCTIONS = ["label_counts", "duplicate_report"]  # graded, in the 必做 sections
+PRACTICE = ["binary_metrics", "add_length_columns"]  # ungraded 選讀 exercises
+POINTS = {"test_label_counts": 3, "test_duplicate_report": 3}
 TEST_OF = dict(zip(FUNCTIONS, POINTS))
 
 
@@ -129,13 +131,14 @@ def test_html_entities_and_control_characters(df):
 # ---------------------------------------------------------------- the checks
 def test_every_graded_cell_has_weighted_checks():
     nb = nbformat.read(source_notebook(A), as_version=4)
-    assert [c.metadata.nbgrader["grade_id"] for c in answer_cells(nb)] == FUNCTIONS
+    assert [c.metadata.nbgrader["grade_id"] for c in answer_cells(nb)] == FUNCTIONS + PRACTICE
     assert {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"]
             for c in graded_cells(nb)} == POINTS
-    # weights in quarters of a point: 6 units for 3 points, 16 for 4
+    # weights in halves of a point: 6 units for 3 points
     totals = {gid: sum(c.weight for c in public_checks(A, gid)) for gid in POINTS}
-    assert totals == {"test_label_counts": 6, "test_binary_metrics": 16,
-                      "test_add_length_columns": 6, "test_duplicate_report": 6}
+    assert totals == {"test_label_counts": 6, "test_duplicate_report": 6}
+    practice = importlib.import_module(f"rnnlab.checks.{A}").PRACTICE
+    assert list(practice) == [f"practice_{f}" for f in PRACTICE]
 
 
 def test_hidden_twins_share_the_weight_of_their_public_check():
@@ -156,7 +159,7 @@ def test_values_computed_from_inputs_are_pinned():
                   "count_types", "score_types", "zero_denominator_types", "length_mismatch",
                   "returns_dataframe", "columns", "int_columns", "empty_dataframe",
                   "input_not_modified"}
-    for gid in POINTS:
+    for gid in [*POINTS, *(f"practice_{f}" for f in PRACTICE)]:
         for check in public_checks(A, gid, resolve=False):
             if check.name not in literal_ok:
                 assert check.expected == PINNED, f"{gid}/{check.name}"
@@ -196,6 +199,72 @@ def test_correct_but_different_answers_pass_every_check(ref, function):
         public, hidden, _ = _run(_with(ref, source), gid)
         assert all(r.passed for r in public + hidden), [r.text for r in public + hidden
                                                         if not r.passed]
+
+
+# ---------------------------------------------------------------- the 選讀 exercises
+# binary_metrics and add_length_columns are ungraded: no hidden checks, no harness corpus.
+# Their practice cells still say the right thing: correct-but-different code passes, one
+# mistake fails the check made for it and its message comes first.
+METRICS_LOOP = """def binary_metrics(y_true, y_pred, positive="spam"):
+    y_true, y_pred = list(y_true), list(y_pred)
+    if not y_true or len(y_true) != len(y_pred):
+        raise ValueError("lengths differ or empty")
+    pairs = [(t == positive, p == positive) for t, p in zip(y_true, y_pred)]
+    tp, fp = pairs.count((True, True)), pairs.count((False, True))
+    fn, tn = pairs.count((True, False)), pairs.count((False, False))
+
+    def div(a, b):
+        return a / b if b else 0.0
+
+    precision, recall = div(tp, tp + fp), div(tp, tp + fn)
+    mcc = div(tp * tn - fp * fn, ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)) ** 0.5)
+    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "accuracy": div(tp + tn, len(pairs)),
+            "precision": precision, "recall": recall,
+            "f1": div(2 * precision * recall, precision + recall), "mcc": float(mcc)}
+"""
+LENGTHS_STR = """def add_length_columns(df):
+    return df.assign(n_chars=df["text"].str.len().astype("int64"),
+                     n_words=df["text"].str.split().str.len().astype("int64"))
+"""
+_M = METRICS_LOOP
+PRACTICE_MISTAKES = {  # name: (function, source, the one check it fails, its message)
+    "precision_recall_swapped": ("binary_metrics", _M.replace(
+        "div(tp, tp + fp), div(tp, tp + fn)", "div(tp, tp + fn), div(tp, tp + fp)"),
+        "precision_and_recall", "是不是把兩者對調了"),
+    "mcc_no_sqrt": ("binary_metrics", _M.replace(" ** 0.5)", ")"), "mcc", "分母要開根號"),
+    "nan_on_zero": ("binary_metrics", _M.replace("else 0.0", 'else float("nan")'),
+                    "zero_denominator", "不是 nan"),
+    "int_zero": ("binary_metrics", _M.replace("else 0.0", "else 0"),
+                 "zero_denominator_types", "不是 int 的 0"),
+    "no_length_check": ("binary_metrics", _M.replace(" or len(y_true) != len(y_pred)", ""),
+                        "length_mismatch", "長度不同時要 raise ValueError"),
+    "split_space": ("add_length_columns", LENGTHS_STR.replace(".str.split()", ".str.split(' ')"),
+                    "n_words", "不帶參數的 text.split()"),
+    "in_place": ("add_length_columns",
+                 "def add_length_columns(df):\n"
+                 "    df['n_chars'] = df['text'].str.len().astype('int64')\n"
+                 "    df['n_words'] = df['text'].str.split().str.len().astype('int64')\n"
+                 "    return df\n", "input_not_modified", "傳進來的 df 被修改了"),
+}
+
+
+@pytest.mark.parametrize("source", [METRICS_LOOP, LENGTHS_STR], ids=PRACTICE)
+def test_practice_passes_correct_but_different_answers(ref, source):
+    function = re.search(r"def (\w+)\(", source).group(1)
+    verdict = run_practice(A, f"practice_{function}", _with(ref, source))
+    assert verdict.passed and verdict.points == 0, str(verdict)
+
+
+@pytest.mark.parametrize("name", PRACTICE_MISTAKES)
+def test_practice_names_the_mistake_first(ref, name):
+    function, source, check, message = PRACTICE_MISTAKES[name]
+    namespace = _with(ref, source)
+    failed = [r.name for r in run_checks(public_checks(A, f"practice_{function}"), namespace)
+              if not r.passed]
+    assert failed == [check]
+    verdict = run_practice(A, f"practice_{function}", namespace)
+    assert "選讀，不計分" in verdict.lines[0] and message in verdict.lines[1], str(verdict)
+    assert len(verdict.lines) <= 12
 
 
 # ---------------------------------------------------------------- the plots
@@ -281,22 +350,46 @@ def test_every_figure_function_is_legible_at_100_percent_zoom():
 
 
 # ---------------------------------------------------------------- the notebook
+def _parts(nb):
+    """(cell, is_optional) in the order of the notebook, as autograder.workload reads the
+    sections: a heading with 選讀 opens a 選讀 part until a heading of its level or higher."""
+    from autograder.workload import _headings
+
+    optional_level = None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for level, line in _headings(cell.source):
+                if optional_level is not None and level <= optional_level:
+                    optional_level = None
+                if optional_level is None and "選讀" in line:
+                    optional_level = level
+        yield cell, optional_level is not None
+
+
 def test_notebook_states_time_core_and_optional_parts():
     nb = nbformat.read(source_notebook(A), as_version=4)
     first = nb.cells[0].source
     assert first.startswith("# Lab01：觀察垃圾郵件資料集") and "## 學習目標" in first
-    assert "**預估時間**：必做約" in first and "選讀與練習約" in first
-    headings = [line for c in nb.cells if c.cell_type == "markdown"
-                for line in c.source.splitlines() if line.startswith("#")]
-    sections = [h for h in headings if h.startswith("## ") and h[3].isdigit()]
-    assert sections and all("必做" in h or "選讀" in h for h in sections), sections
-    # every graded function is introduced in a 必做 section
+    assert "**預估時間**：必做約" in first and "題目1" in first
     text = "\n".join(c.source for c in nb.cells)
-    for function in FUNCTIONS:
-        before = text[:text.index(f"def {function}(")]
-        assert "必做" in before.rsplit("\n## ", 1)[-1].splitlines()[0], function
     assert "列 (row) 是真實類別" in text and "[ham, spam]" in text  # stated once, in prose
     assert "split_sms" in text and "0.7 * len" not in text  # the course's one split
+    parts = list(_parts(nb))
+    core = [c for c, optional in parts if not optional]
+    optional = [c for c, optional in parts if optional]
+    # the graded functions in 必做 sections, the 選讀 exercises (and their practice cells) not
+    ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in core}
+    assert {*FUNCTIONS, *POINTS} <= ids and not ids & set(PRACTICE)
+    for function in PRACTICE:
+        call = f'run_practice("{A}", "practice_{function}", globals())'
+        assert [c for c in optional if call in c.source], function
+    # a student may skip 選讀: no 必做 code cell calls a 選讀 exercise
+    for cell in core:
+        if cell.cell_type == "code" and not cell.metadata.get("nbgrader"):
+            assert not [f for f in PRACTICE if f"{f}(" in cell.source], cell.source[:60]
+    # the slides' 題目1 and the split are 必做
+    assert [c for c in core if c.source.strip() == "df.head()"]
+    assert [c for c in core if "split_sms(df)" in c.source and c.cell_type == "code"]
 
 
 @pytest.mark.slow

@@ -4,6 +4,8 @@ A hidden check is a twin of one public check: the same probe (unless the probe's
 a size, e.g. an index) on seeded random data, real-looking messages, other sizes and
 containers; its expected value comes from the reference. The twins of a public check share
 its weight, so they change a grade only when they find a mistake the public inputs miss.
+binary_metrics and add_length_columns are ungraded 選讀 exercises (public PRACTICE checks
+only): they have no hidden checks.
 """
 
 from dataclasses import replace
@@ -12,8 +14,6 @@ import numpy as np
 
 from rnnlab.checking import FROM_REFERENCE, Check
 from rnnlab.checks.lab01_explore_data import CHECKS as PUBLIC
-from rnnlab.checks.lab01_explore_data import RAISES as _RAISES_BODY
-from rnnlab.checks.lab01_explore_data import SUMMARY
 
 _WORDS = ["ok", "lar", "FREE", "call", "u", "£1000", "txt", "WIN", "&lt;#&gt;", "Sorry,",
           "I'll", "later", "ur", "2", "café", "now!", "...", "U", "dun", "say"]
@@ -29,14 +29,9 @@ def _labels_distinct_counts(seed: int) -> list[str]:
     return [labels[i] for i in rng.permutation(len(labels))]
 
 
-def _binary(seed: int, n: int, p_pos: float = 0.3, names=("spam", "ham")) -> list[str]:
+def _binary(seed: int, n: int, p_pos: float = 0.3) -> list[str]:
     rng = np.random.default_rng(seed)
-    return [names[0] if r < p_pos else names[1] for r in rng.random(n)]
-
-
-def _pair(seed: int, n: int, p_true: float = 0.3, p_pred: float = 0.3) -> dict:
-    """y_true and y_pred: n random spam/ham labels each (the probes make arrays of them)."""
-    return {"y_true": _binary(seed, n, p_true), "y_pred": _binary(seed + 1000, n, p_pred)}
+    return ["spam" if r < p_pos else "ham" for r in rng.random(n)]
 
 
 def _texts(seed: int, n: int) -> list[str]:
@@ -66,10 +61,6 @@ def _distinct_texts(seed: int, n: int) -> list[str]:
     return list({t.lower().strip(): t for t in _texts(seed, n)}.values())
 
 
-def _frame(seed: int, n: int) -> dict:
-    return {"labels": _binary(seed, n), "texts": _texts(seed, n)}
-
-
 def twins(grade_id: str, public: str, *variants: dict) -> list[Check]:
     """Hidden checks that re-test the public check ``public`` of ``grade_id``: each variant
     gives ``inputs`` (and optionally ``code`` and a ``name`` suffix); they share its weight
@@ -82,17 +73,7 @@ def twins(grade_id: str, public: str, *variants: dict) -> list[Check]:
 
 
 _L = "test_label_counts"
-_M = "test_binary_metrics"
-_A = "test_add_length_columns"
 _D = "test_duplicate_report"
-
-_SHUFFLED_SERIES = ("import numpy as np\nimport pandas as pd\n"
-                    "idx = np.random.default_rng(4).permutation(len(y_true))\n"
-                    "m = binary_metrics(pd.Series(y_true, index=idx), pd.Series(y_pred))\n"
-                    + SUMMARY)
-_RAISES = "import numpy as np\n" + _RAISES_BODY
-_FRAME = ("import pandas as pd\n"
-          "df = pd.DataFrame({'label': labels, 'text': texts}, dtype=str)\n")
 
 CHECKS = {
     _L: [
@@ -109,64 +90,6 @@ CHECKS = {
             "inputs": {"labels": _binary(17, 300, p_pos=0.134)}}),
         *twins(_L, "tuple_and_array", {"inputs": {"labels": _labels_distinct_counts(18)}}),
         *twins(_L, "inputs_not_modified", {"inputs": {"labels": _binary(15, 20)}}),
-    ],
-    _M: [
-        *twins(_M, "keys", {"inputs": _pair(20, 30)}),
-        *twins(_M, "confusion_counts", {"inputs": _pair(21, 2000, 0.134, 0.2)},
-               {"inputs": _pair(22, 60)}),
-        *twins(_M, "count_types", {"inputs": _pair(23, 50)}),
-        *twins(_M, "accuracy", {"inputs": _pair(24, 80, 0.134, 0.2)}),
-        *twins(_M, "precision_and_recall", {"inputs": _pair(25, 80, 0.2, 0.4)}),
-        *twins(_M, "f1", {"inputs": _pair(26, 80, 0.3, 0.5)}),
-        *twins(_M, "mcc", {"inputs": _pair(27, 500, 0.134, 0.2)}),
-        *twins(_M, "score_types", {"inputs": _pair(28, 40)}),
-        *twins(_M, "zero_denominator", {"inputs": {
-            "a_true": _binary(29, 50, 0.134), "a_pred": ["ham"] * 50,
-            "b_true": ["ham"] * 12, "b_pred": _binary(30, 12)}}),
-        *twins(_M, "zero_denominator_types", {"inputs": {  # always spam, always right
-            "a_true": _binary(31, 20), "a_pred": ["spam"] * 20,
-            "b_true": ["spam"] * 9, "b_pred": ["spam"] * 9}}),
-        *twins(_M, "positive_argument", {"inputs": _pair(32, 45)}),
-        *twins(_M, "other_labels_negative", {"inputs": {
-            "y_true": _binary(33, 40, 0.4, ("pos", "neg")),
-            "y_pred": [["pos", "neg", "other"][i % 3] for i in range(40)]}}),
-        *twins(_M, "python_lists", {"inputs": _pair(34, 60)}),
-        *twins(_M, "series_matched_by_position", {"code": _SHUFFLED_SERIES,
-                                                  "inputs": _pair(60, 80)},
-               {"code": _SHUFFLED_SERIES, "inputs": _pair(36, 80)}),
-        *twins(_M, "length_mismatch", {
-            "name": "arrays", "code": _RAISES + "out = [outcome(np.array(long), np.array(short)), "
-                                                "outcome(np.array(short), np.array(long))]",
-            "inputs": {"long": _binary(36, 10), "short": _binary(37, 9)}}),
-        *twins(_M, "empty_input", {
-            "name": "arrays", "code": _RAISES + "out = outcome(np.array(empty), np.array(empty))",
-            "inputs": {"empty": []}}, {"name": "tuples", "inputs": {"empty": ()}}),
-        *twins(_M, "inputs_not_modified", {"inputs": {"y_true": _binary(38, 15),
-                                                      "y_pred": _binary(39, 15)}}),
-    ],
-    _A: [
-        *twins(_A, "returns_dataframe", {"inputs": _frame(40, 5)}),
-        *twins(_A, "columns", {
-            "code": _FRAME + "df['id'] = list(range(len(df)))\n"
-                             "out = list(add_length_columns(df).columns)",
-            "inputs": _frame(41, 8)}),
-        *twins(_A, "n_chars", {"inputs": _frame(42, 40)}),
-        *twins(_A, "n_words", {"inputs": _frame(43, 40)}, {"inputs": _frame(44, 40)}),
-        *twins(_A, "int_columns", {"inputs": _frame(45, 10)}),
-        *twins(_A, "index_and_order_kept", {
-            "code": _FRAME + "import numpy as np\n"
-                             "df.index = np.random.default_rng(5).permutation(len(df)) + 100\n"
-                             "res = add_length_columns(df)\n"
-                             "out = {'index': res.index.tolist(), "
-                             "'n_chars': res['n_chars'].tolist()}",
-            "inputs": _frame(46, 25)}),
-        *twins(_A, "empty_dataframe", {
-            "name": "extra_column",
-            "code": _FRAME + "df['id'] = []\nres = add_length_columns(df)\n"
-                             "out = {'columns': list(res.columns), 'rows': len(res), "
-                             "'dtypes': [str(res[c].dtype) for c in ('n_chars', 'n_words')]}",
-            "inputs": {"labels": [], "texts": []}}),
-        *twins(_A, "input_not_modified", {"inputs": _frame(47, 10)}),
     ],
     _D: [
         *twins(_D, "keys", {"inputs": {"texts": _repeated_texts(50, 20, 10)}}),

@@ -1,5 +1,9 @@
 """Public checks of Lab01 (觀察垃圾郵件資料集): one check per rule of each docstring.
 
+Graded (``CHECKS``): label_counts and duplicate_report. Ungraded 選讀 exercises
+(``PRACTICE``, shown by ``run_practice`` without points): binary_metrics and
+add_length_columns.
+
 Tiny hand-made inputs; values computed from them are pinned from the reference
 (``python -m autograder pin lab01_explore_data``), obvious ones (types, key names,
 ``ValueError``) are literals. ``weight`` is a rule's share of its test cell; the hidden
@@ -267,7 +271,10 @@ DUPLICATE_REPORT = [
 
 CHECKS = {
     "test_label_counts": LABEL_COUNTS,
-    "test_binary_metrics": BINARY_METRICS,
-    "test_add_length_columns": ADD_LENGTH_COLUMNS,
     "test_duplicate_report": DUPLICATE_REPORT,
+}
+
+PRACTICE = {  # 選讀 (ungraded): the same verdict and likely causes, no points
+    "practice_binary_metrics": BINARY_METRICS,
+    "practice_add_length_columns": ADD_LENGTH_COLUMNS,
 }
