@@ -31,7 +31,8 @@ FUNCTION_BASE_MIN = 3.0
 MIN_PER_SOLUTION_LINE = 1.0
 PASTE_MIN = 2.0
 CORE_BUDGET_MIN = 240
-FIGURE_CALL = re.compile(r"\b(plt\.|draw_\w*\(|plot_\w*\(|\w*_diagram\(|\.imshow\(|\.hist\()")
+FIGURE_CALL = re.compile(r"\b(plt\.|draw_\w*\(|plot_\w*\(|\w*_diagram\(|\.imshow\(|\.hist\("
+                         r"|bptt_flow\(|truncation_\w+\()")  # the figure functions of rnnlab
 
 
 @dataclass

@@ -1,6 +1,7 @@
-"""19-2 (BPTT): the reference forward, full and truncated BPTT equal PyTorch autograd, the
-gradient check passes, the figures draw the definitions, and the visible checks name the
-mistakes they are written for."""
+"""19-2 (BPTT): the reference forward, full BPTT (graded) and truncated BPTT (the 選讀
+exercise) equal PyTorch autograd, the gradient check passes, the counted costs are the
+reference's calls, the figures draw the definitions, and the visible checks (graded and
+practice) name the mistakes they are written for."""
 
 from __future__ import annotations
 
@@ -128,9 +129,12 @@ def test_full_bptt_equals_autograd(ref, torch, seed, T):
 
 @pytest.mark.parametrize("k", [None, 0, 1, 2, 3, 6, 7, 10])
 def test_truncated_bptt_equals_autograd_with_the_graph_cut(ref, torch, k):
+    """rnn_backward_truncated(..., k) (k=None: rnn_backward) is autograd with the graph cut
+    as the spec defines."""
     p = _problem(6, T=7)
     _, cache = ref["rnn_forward"](p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
-    grads = ref["rnn_backward"](p["dh"], cache, truncate=k)
+    grads = (ref["rnn_backward"](p["dh"], cache) if k is None
+             else ref["rnn_backward_truncated"](p["dh"], cache, k))
     expected = torch_truncated_bptt(torch, p, k)
     for name, got, want in zip(NAMES, grads, expected):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6, err_msg=f"k={k} {name}")
@@ -142,12 +146,13 @@ def test_truncation_really_truncates(ref):
     p = _problem(7, T=6)
     _, cache = ref["rnn_forward"](p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
     full = ref["rnn_backward"](p["dh"], cache)
+    truncated = ref["rnn_backward_truncated"]
     for k in (0, 1, 2):
-        assert rel_error(ref["rnn_backward"](p["dh"], cache, truncate=k)[3], full[3]) > 1e-3
+        assert rel_error(truncated(p["dh"], cache, k)[3], full[3]) > 1e-3
     for k in (6, 9):
-        for got, want in zip(ref["rnn_backward"](p["dh"], cache, truncate=k), full):
-            np.testing.assert_array_equal(got, want)
-    last = ref["rnn_backward"](p["dh"], cache, truncate=5)
+        for got, want in zip(truncated(p["dh"], cache, k), full):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    last = truncated(p["dh"], cache, 5)
     assert rel_error(last[1], full[1]) > 1e-3
     for i in (0, 2, 3, 4):
         np.testing.assert_allclose(last[i], full[i], rtol=1e-12, atol=1e-12)
@@ -170,8 +175,12 @@ def test_reference_does_not_modify_its_inputs_and_reuses_its_cache(ref):
     p = _problem(9)
     before = {k: v.copy() for k, v in p.items()}
     _, cache = ref["rnn_forward"](p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
-    first = [ref["rnn_backward"](p["dh"], cache, truncate=k) for k in (None, 0, 2)]
-    again = [ref["rnn_backward"](p["dh"], cache, truncate=k) for k in (None, 0, 2)]
+
+    def all_three():
+        return [ref["rnn_backward"](p["dh"], cache)] + [
+            ref["rnn_backward_truncated"](p["dh"], cache, k) for k in (0, 2)]
+
+    first, again = all_three(), all_three()
     for key, value in before.items():
         np.testing.assert_array_equal(p[key], value, err_msg=key)
     for a, b in zip(first, again):
@@ -183,7 +192,8 @@ def test_reference_does_not_modify_its_inputs_and_reuses_its_cache(ref):
 @pytest.mark.parametrize("T, k", [(1, None), (6, None), (6, 0), (6, 2), (6, 5), (6, 9)])
 def test_cell_visits_are_what_the_reference_calls(T, k):
     """The cost section counts rnn_cell_backward calls: the reference makes exactly the
-    calls that cell_visits states (T for full BPTT, sum of min(t, k) + 1 for a window)."""
+    calls that cell_visits states (T for full BPTT, sum of min(t, k) + 1 for a window;
+    the core counts a window with cell_visits, the 選讀 exercise counts the student's)."""
     from autograder.reference import answers_namespace, source_notebook
     from rnnlab.bptt_figures import cell_visits, counting
 
@@ -192,9 +202,11 @@ def test_cell_visits_are_what_the_reference_calls(T, k):
     _, cache = ns["rnn_forward"](p["x"], p["h0"], p["Wx"], p["Wh"], p["b"])
     cell = ns["rnn_cell_backward"]
     with counting(ns, "rnn_cell_backward") as calls:
-        ns["rnn_backward"](p["dh"], cache, truncate=k)
-    full = k is None or k >= T
-    assert calls.n == cell_visits(T, None if full else k, "summed" if full else "origins")
+        if k is None:
+            ns["rnn_backward"](p["dh"], cache)
+        else:
+            ns["rnn_backward_truncated"](p["dh"], cache, k)
+    assert calls.n == cell_visits(T, k, "summed" if k is None else "origins")
     assert ns["rnn_cell_backward"] is cell  # put back after the block
     assert cell_visits(64, None, "origins") == 64 * 65 // 2
     assert cell_visits(64, 4, "origins") == 5 * 64 - 4 * 5 // 2
@@ -272,9 +284,9 @@ def test_figures_are_legible_and_arrows_do_not_overlap():
 def _student(forget_tanh_grad=False, transpose_wh=False, overwrite_dWh=False,
              ignore_future=False, window_shift=0, dh0_always=False, pop_cache=False,
              inplace=False):
-    """A plain cs231n-style implementation (list of per-step caches, rnn_backward calling
-    rnn_cell_backward, truncation per origin) as a student might write it, with one
-    mistake."""
+    """A plain cs231n-style implementation (list of per-step caches, the backward passes
+    calling rnn_cell_backward, per origin; full BPTT is the window k = T) as a student
+    might write it, with one mistake."""
 
     def rnn_cell_forward(x_t, h_prev, Wx, Wh, b):
         h = np.tanh(x_t @ Wx + h_prev @ Wh + b)
@@ -298,16 +310,16 @@ def _student(forget_tanh_grad=False, transpose_wh=False, overwrite_dWh=False,
         return (da @ Wx.T, da @ (Wh if transpose_wh else Wh.T), x_t.T @ da, h_prev.T @ da,
                 da.sum(axis=0))
 
-    def rnn_backward(dh, caches, truncate=None):
+    def rnn_backward_truncated(dh, caches, k):
         N, T, H = dh.shape
         x_t, _, Wx, Wh, _ = caches[0]
         dx, dh0 = np.zeros((N, T, x_t.shape[1])), np.zeros((N, H))
         dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
         steps = [caches.pop(0) for _ in range(T)] if pop_cache else caches
+        k = T if k >= T else k + window_shift
+        if ignore_future:
+            k = 0
         for t in range(T):
-            k = T if truncate is None or truncate >= T else truncate + window_shift
-            if ignore_future:
-                k = 0
             g = dh[:, t]
             for s in range(t, max(t - k, 0) - 1, -1):
                 gx, g, gWx, gWh, gb = rnn_cell_backward(g, steps[s])
@@ -318,20 +330,24 @@ def _student(forget_tanh_grad=False, transpose_wh=False, overwrite_dWh=False,
                 dh0 += g
         return dx, dh0, dWx, dWh, db
 
+    def rnn_backward(dh, caches):  # full BPTT: every window reaches h0
+        return rnn_backward_truncated(dh, caches, dh.shape[1])
+
     return {k: v for k, v in locals().items() if k.startswith("rnn_")}
 
 
 def _failed(namespace, grade_id, hidden=False):
     checks = public_checks(AID, grade_id)
     results = run_checks(checks, namespace)
-    if hidden:
+    if hidden and not grade_id.startswith("practice_"):  # an exercise has no hidden checks
         checks = hidden_checks(AID, grade_id)
         results += run_checks(checks, namespace, expected_outputs(AID, checks))
     return {r.name for r in results if not r.passed}
 
 
+PRACTICE = "practice_rnn_backward_truncated"
 GRADE_IDS = ("test_rnn_cell_forward", "test_rnn_forward", "test_rnn_cell_backward",
-             "test_rnn_backward", "test_rnn_backward_truncated")
+             "test_rnn_backward", PRACTICE)
 
 
 def test_a_correct_per_origin_implementation_passes_every_check():
@@ -340,6 +356,30 @@ def test_a_correct_per_origin_implementation_passes_every_check():
     ns = _student()
     for gid in GRADE_IDS:
         assert _failed(ns, gid, hidden=True) == set(), gid
+
+
+def test_a_stacked_truncation_passes_the_practice_checks(ref):
+    """The notebook's other way to write the 選讀 exercise: the (at most k + 1) gradients in
+    flight stacked and sent back together, one pass, no call to the cell."""
+
+    def rnn_backward_truncated(dh, cache, k):
+        x, h0, Wx, Wh, b, h = cache
+        k = min(k, dh.shape[1])
+        h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)
+        da, inflight = np.zeros_like(dh), np.zeros((0,) + h0.shape)
+        dh0 = np.zeros_like(h0)
+        for t in range(dh.shape[1] - 1, -1, -1):
+            inflight = np.concatenate([dh[None, :, t], inflight])[:k + 1]
+            local = inflight * (1 - h[:, t] ** 2)
+            da[:, t] = local.sum(axis=0)
+            inflight = local[:k] @ Wh.T  # an origin that used its k steps stops here
+            if t == 0:
+                dh0 = inflight.sum(axis=0)
+        return (da @ Wx.T, dh0, np.einsum("ntd,nth->dh", x, da),
+                np.einsum("ntk,nth->kh", h_prev, da), da.sum(axis=(0, 1)))
+
+    ns = {**ref, "rnn_backward_truncated": rnn_backward_truncated}
+    assert _failed(ns, PRACTICE) == set()
 
 
 def test_numerical_gradients_do_not_pass_for_analytic_ones(ref):
@@ -363,7 +403,7 @@ def test_numerical_gradients_do_not_pass_for_analytic_ones(ref):
     assert _failed(ns, "test_rnn_cell_backward", hidden=True) == {"analytic", "random"}
 
 
-SEQUENCE_TESTS = ("test_rnn_backward", "test_rnn_backward_truncated")
+SEQUENCE_TESTS = ("test_rnn_backward", PRACTICE)
 
 
 @pytest.mark.parametrize("mistake", [{"forget_tanh_grad": True}, {"transpose_wh": True}])
@@ -384,8 +424,7 @@ def test_gradient_checks_hand_copies_so_an_in_place_change_is_reported_once():
 def test_a_backward_that_consumes_its_cache_loses_only_the_reuse_checks():
     ns = _student(pop_cache=True)
     assert _failed(ns, "test_rnn_backward", hidden=True) == {"cache_reusable"}
-    assert _failed(ns, "test_rnn_backward_truncated", hidden=True) == {
-        "unchanged_and_reusable"}
+    assert _failed(ns, PRACTICE) == {"unchanged_and_reusable"}
 
 
 @pytest.mark.parametrize("mistake, grade_id, must_fail, must_pass", [
@@ -398,11 +437,11 @@ def test_a_backward_that_consumes_its_cache_loses_only_the_reuse_checks():
      {"sum_of_both", "dh0", "dWx_db_accumulated"}),
     ({"ignore_future": True}, "test_rnn_backward", {"future_gradient", "sum_of_both"},
      {"shapes", "every_step_upstream"}),
-    ({"window_shift": 1}, "test_rnn_backward_truncated", {"window_reach", "k0_local_only"},
+    ({"window_shift": 1}, PRACTICE, {"window_reach", "k0_local_only"},
      {"unchanged_and_reusable"}),
-    ({"window_shift": -1}, "test_rnn_backward_truncated", {"window_reach"},
+    ({"window_shift": -1}, PRACTICE, {"window_reach"},
      {"unchanged_and_reusable"}),
-    ({"dh0_always": True}, "test_rnn_backward_truncated",
+    ({"dh0_always": True}, PRACTICE,
      {"dh0_only_from_t_below_k", "large_k"},
      {"window_reach", "window_parameter_gradients"}),
 ])

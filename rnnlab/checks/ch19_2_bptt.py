@@ -2,11 +2,12 @@
 
 rnn_cell_backward: its five formulas one at a time at a point where h_next = 0 (so the
 tanh derivative is 1 and cannot hide a formula), then the tanh derivative, then gradient
-checks against the student's own forward. rnn_backward (full and truncated) calls the
-student's rnn_forward and often rnn_cell_backward: its checks run where h = 0 at every
-step and Wx, Wh are symmetric (D = H), so the common mistakes of those functions (the tanh
-derivative, a missing transpose, a forgotten bias) do not change the result; one
-integration check per test runs everything on general inputs.
+checks against the student's own forward. rnn_backward (full BPTT) calls the student's
+rnn_forward and often rnn_cell_backward: its checks run where h = 0 at every step and Wx,
+Wh are symmetric (D = H), so the common mistakes of those functions (the tanh derivative,
+a missing transpose, a forgotten bias) do not change the result; one integration check
+runs everything on general inputs. PRACTICE holds the checks of the ungraded 選讀
+exercise rnn_backward_truncated (same inputs, no points).
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ REQUIRES = {
     "test_rnn_forward": ["test_rnn_cell_forward"],
     "test_rnn_cell_backward": ["test_rnn_cell_forward"],
     "test_rnn_backward": ["test_rnn_cell_forward", "test_rnn_forward", "test_rnn_cell_backward"],
-    "test_rnn_backward_truncated": ["test_rnn_cell_forward", "test_rnn_forward",
-                                    "test_rnn_cell_backward"],
 }
 GRADCHECK_TOL = 1e-7  # the notebook's bar for a relative error
 PRECISE = {"rtol": 1e-12, "atol": 1e-14}  # formulas agree to rounding; numerical gradients
@@ -76,11 +75,15 @@ def only_step(dh: np.ndarray, t: int) -> np.ndarray:
 # the next, and a cache is never used twice
 SEQ_PRELUDE = (
     "import numpy as np\n"
-    "def _grads(dh_, k='full'):\n"
+    "def _grads(dh_):\n"
     "    _, c = rnn_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())\n"
-    "    if k == 'full':\n"
-    "        return rnn_backward(dh_.copy(), c)\n"
-    "    return rnn_backward(dh_.copy(), c, truncate=k)\n"
+    "    return rnn_backward(dh_.copy(), c)\n"
+)
+TRUNCATED_PRELUDE = (
+    "import numpy as np\n"
+    "def _grads(dh_, k):\n"
+    "    _, c = rnn_forward(x.copy(), h0.copy(), Wx.copy(), Wh.copy(), b.copy())\n"
+    "    return rnn_backward_truncated(dh_.copy(), c, k)\n"
 )
 CELL_CALL = ("rnn_cell_backward(dh.copy(), rnn_cell_forward(x.copy(), h.copy(), Wx.copy(), "
              "Wh.copy(), b.copy())[1])")
@@ -93,8 +96,15 @@ def cell(name: str, out: str, inputs: dict, message: str, **options) -> Check:
 
 
 def seq(name: str, out: str, inputs: dict, message: str, **options) -> Check:
-    """A pinned check of ``out``, an expression that may call ``_grads(dh, k)``."""
+    """A pinned check of ``out``, an expression that may call ``_grads(dh)`` (rnn_backward
+    on a fresh forward pass)."""
     return case(name, f"{SEQ_PRELUDE}out = {out}", inputs, message, **options)
+
+
+def truncated(name: str, out: str, inputs: dict, message: str, **options) -> Check:
+    """A pinned check of ``out``, an expression that may call ``_grads(dh, k)``
+    (rnn_backward_truncated on a fresh forward pass)."""
+    return case(name, f"{TRUNCATED_PRELUDE}out = {out}", inputs, message, **options)
 
 
 def gradient_check(output: int, wrt: str, inputs: dict, *, forward: str = "rnn_cell_forward",
@@ -169,7 +179,7 @@ CHECKS = {
         unchanged_inputs("rnn_cell_backward", ["dh"], CELL,
                          call=CELL_CALL.replace("dh.copy()", "dh") + "[0]",
                          message="rnn_cell_backward 修改了 dh_next：不要寫 dh_next *= ...，"
-                                 "請用 da = dh_next * (1 - h_next**2) 建立新的陣列。"),
+                                 "乘上 tanh 導數 (1 - h_next**2) 的結果請存到新的陣列 da。"),
         cell("analytic", "list(g)", CELL_ZERO_A, **PRECISE, weight=0.5,
              message="五個梯度與參考值在 1e-12 的精度內不一致：可能是用數值梯度代替了公式"
                      "（數值梯度只拿來檢查）。"),
@@ -219,48 +229,53 @@ CHECKS = {
             message="一般的輸入（h 不是 0、有 bias）時梯度不對：若上面的檢查都過了，檢查 "
                     "rnn_cell_backward 的 tanh 導數與轉置，以及 forward 存進 cache 的值。"),
     ],
-    "test_rnn_backward_truncated": [
-        seq("k0_local_only", "_grads(dh, 0)[0]", ZERO_X,
-            "truncate=0 時 dx 不對：每個 dh[:, t] 只穿過自己這一步的 cell（只加到 dx[:, t]），"
-            "不往前傳。"),
-        seq("window_reach", "[[bool(np.abs(d[:, s]).sum() > 0) for s in range(4)]\n"
-            "       for d in (_grads(dh, 1)[0], _grads(dh, 2)[0])]",
-            {**ZERO_X, "dh": only_step(DH_SEQ, 3)},
-            "只有 dh[:, 3] 時，truncate=1 應只有 time step 2、3 的 dx 不為 0，truncate=2 應只"
-            "有 1、2、3（cells t-k … t）：檢查視窗是否差一 (off by one)。",
-            expected=[[False, False, True, True], [False, True, True, True]], compare="equal"),
-        seq("dh0_only_from_t_below_k",
-            "[_grads(dh1, 2)[1], _grads(dh2, 2)[1], _grads(dh, 0)[1]]",
-            {**ZERO_X, "dh1": only_step(DH_SEQ, 1), "dh2": only_step(DH_SEQ, 2)},
-            "dh0 不對：只有 t < k 的 dh[:, t] 會傳到 h0（h0 算是 h[:, -1]）。k = 2 時 t = 1 要"
-            "傳到；t = 2 停在 h[:, 0]（cell 0 照樣算 dx 與參數梯度），dh0 是 0；k = 0 時 dh0 "
-            "全是 0。"),
-        seq("origins_kept_apart", "_grads(dh, 1)[0]", ZERO_X,
-            "truncate=1、每一步都有 dh 時 dx 不對：每個出發點 t 各自往回 k 步就停，不能像完整 "
-            "BPTT 那樣先把梯度加起來再往回傳。"),
-        seq("window_parameter_gradients", "[_grads(dh, 1)[i] for i in (2, 4)]", ZERO_WX,
-            "truncate=1 時 dWx 或 db 不對：視窗裡的每個 cell（t-k … t）都要累加它帶來的參數"
-            "梯度。"),
-        seq("large_k", "[_grads(dh, k)[1] for k in (3, 4, 7)]", ZERO_X,
-            "truncate=3、4、7（T = 4）時 dh0 不對：k >= T 就是完整 BPTT；k = T-1 時 dh0 只少了"
-            "最後一步 (t = T-1) 的梯度。"),
+}
+
+# the ungraded 選讀 exercise: the same kind of checks, shown without points
+PRACTICE = {
+    "practice_rnn_backward_truncated": [
+        truncated("k0_local_only", "_grads(dh, 0)[0]", ZERO_X,
+                  "k=0 時 dx 不對：每個 dh[:, t] 只穿過自己這一步的 cell（只加到 dx[:, t]），"
+                  "不往前傳。"),
+        truncated("window_reach", "[[bool(np.abs(d[:, s]).sum() > 0) for s in range(4)]\n"
+                  "       for d in (_grads(dh, 1)[0], _grads(dh, 2)[0])]",
+                  {**ZERO_X, "dh": only_step(DH_SEQ, 3)},
+                  "只有 dh[:, 3] 時，k=1 應只有 time step 2、3 的 dx 不為 0，k=2 應只"
+                  "有 1、2、3（cells t-k … t）：檢查視窗是否差一 (off by one)。",
+                  expected=[[False, False, True, True], [False, True, True, True]],
+                  compare="equal"),
+        truncated("dh0_only_from_t_below_k",
+                  "[_grads(dh1, 2)[1], _grads(dh2, 2)[1], _grads(dh, 0)[1]]",
+                  {**ZERO_X, "dh1": only_step(DH_SEQ, 1), "dh2": only_step(DH_SEQ, 2)},
+                  "dh0 不對：只有 t < k 的 dh[:, t] 會傳到 h0（h0 算是 h[:, -1]）。"
+                  "k = 2 時 t = 1 要傳到；t = 2 停在 h[:, 0]（cell 0 照樣算 dx 與參數梯度），"
+                  "dh0 是 0；k = 0 時 dh0 全是 0。"),
+        truncated("origins_kept_apart", "_grads(dh, 1)[0]", ZERO_X,
+                  "k=1、每一步都有 dh 時 dx 不對：每個出發點 t 各自往回 k 步就停，不能像完整 "
+                  "BPTT 那樣先把梯度加起來再往回傳。"),
+        truncated("window_parameter_gradients", "[_grads(dh, 1)[i] for i in (2, 4)]", ZERO_WX,
+                  "k=1 時 dWx 或 db 不對：視窗裡的每個 cell（t-k … t）都要累加它帶來的參數"
+                  "梯度。"),
+        truncated("large_k", "[_grads(dh, k)[1] for k in (3, 4, 7)]", ZERO_X,
+                  "k=3、4、7（T = 4）時 dh0 不對：k >= T 時和完整 BPTT 一樣；k = T-1 時 dh0 只少了"
+                  "最後一步 (t = T-1) 的梯度。"),
         Check(name="unchanged_and_reusable", inputs=ZERO_X, compare="equal", weight=0.5,
               expected={"dh 沒有被修改": True, "同一個 cache 第二次的結果相同": True},
               code=("import numpy as np\n"
                     "_, c = rnn_forward(x, h0, Wx, Wh, b)\n"
                     "_before = dh.copy()\n"
-                    "first = rnn_backward(dh, c, truncate=1)\n"
+                    "first = rnn_backward_truncated(dh, c, 1)\n"
                     "out = {'dh 沒有被修改': bool(np.array_equal(dh, _before))}\n"
                     "try:\n"
-                    "    again = rnn_backward(_before.copy(), c, truncate=1)\n"
+                    "    again = rnn_backward_truncated(_before.copy(), c, 1)\n"
                     "    same = all(np.array_equal(p, q) for p, q in zip(first, again))\n"
                     "except Exception:\n"
                     "    same = False\n"
                     "out['同一個 cache 第二次的結果相同'] = same"),
-              message="truncate=1 時 rnn_backward 修改了 dh，或用同一個 cache 第二次呼叫的結果"
+              message="k=1 時 rnn_backward_truncated 修改了 dh，或用同一個 cache 第二次呼叫的結果"
                       "不同（或出錯）：不要對輸入做原地運算，也不要消耗 cache。"),
-        seq("all_together", "list(_grads(dh, 2))", SEQ, integration=True, weight=1.5,
-            message="一般的輸入、truncate=2 時梯度不對：若上面的檢查都過了，檢查 "
-                    "rnn_cell_backward 的 tanh 導數與轉置，以及 forward 存進 cache 的值。"),
+        truncated("all_together", "list(_grads(dh, 2))", SEQ, integration=True, weight=1.5,
+                  message="一般的輸入、k=2 時梯度不對：若上面的檢查都過了，檢查 "
+                          "rnn_cell_backward 的 tanh 導數與轉置，以及 forward 存進 cache 的值。"),
     ],
 }

@@ -1,8 +1,8 @@
 """19-2 (BPTT): correct-but-different implementations and one-mistake submissions.
 
 The mistakes in ``rnn_cell_backward`` come with a student-style ``rnn_backward`` that calls
-it (``CELL_CALLING_BACKWARD``, cs231n style), so they also show what the sequence tests
-charge for a wrong callee: only their integration check, with "先修好 rnn_cell_backward".
+it (``CELL_CALLING_BACKWARD``, cs231n style), so they also show what the sequence test
+charges for a wrong callee: only its integration check, with "先修好 rnn_cell_backward".
 """
 
 from __future__ import annotations
@@ -74,23 +74,21 @@ def rnn_forward(x, h0, Wx, Wh, b):
 BACKWARD_DICT = '''import numpy as np
 
 
-def rnn_backward(dh, cache, truncate=None):
-    """Per origin for every k (full BPTT is k = T), on a dict of per-step caches."""
+def rnn_backward(dh, cache):
+    """On a dict of per-step caches, the gradient from the future kept in a list."""
     steps = cache["steps"]
     N, T, H = dh.shape
-    k = T if truncate is None else min(truncate, T)
-    grads = [np.zeros((N, T, steps[0]["x"].shape[1])), np.zeros((N, H)),
+    grads = [np.zeros((N, T, steps[0]["x"].shape[1])), None,
              np.zeros_like(steps[0]["Wx"]), np.zeros_like(steps[0]["Wh"]), np.zeros(H)]
-    for t in range(T):
-        g = dh[:, t]
-        for s in range(t, max(t - k, 0) - 1, -1):
-            dx_s, g, dWx, dWh, db = rnn_cell_backward(g, steps[s])
-            grads[0][:, s] += dx_s
-            grads[2] += dWx
-            grads[3] += dWh
-            grads[4] += db
-        if t < k:
-            grads[1] += g
+    future = [np.zeros((N, H))]
+    for t in range(T - 1, -1, -1):
+        dx_t, dh_prev, dWx, dWh, db = rnn_cell_backward(dh[:, t] + future[-1], steps[t])
+        grads[0][:, t] = dx_t
+        future.append(dh_prev)
+        grads[2] += dWx
+        grads[3] += dWh
+        grads[4] += db
+    grads[1] = future[-1]
     return tuple(grads)
 '''
 
@@ -117,14 +115,12 @@ def rnn_cell_backward(dh_next, cache):
 CELL_CALLING_BACKWARD = '''import numpy as np
 
 
-def rnn_backward(dh, cache, truncate=None):
-    """cs231n style: rnn_cell_backward on the cell cache of each step; truncated BPTT
-    walks back from each origin t through at most k steps."""
+def rnn_backward(dh, cache):
+    """cs231n style: rnn_cell_backward on the cell cache of each step."""
     x, h0, Wx, Wh, b, h = cache
     N, T, D = x.shape
     H = h0.shape[1]
     dx = np.zeros((N, T, D))
-    dh0 = np.zeros((N, H))
     dWx = np.zeros_like(Wx)
     dWh = np.zeros_like(Wh)
     db = np.zeros_like(b)
@@ -133,54 +129,32 @@ def rnn_backward(dh, cache, truncate=None):
         h_prev = h0 if t == 0 else h[:, t - 1]
         return (x[:, t], h_prev, Wx, Wh, b, h[:, t])
 
-    if truncate is None or truncate >= T:
-        dh_prev = np.zeros((N, H))
-        for t in reversed(range(T)):
-            dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(
-                dh[:, t] + dh_prev, cell_cache(t))
-            dx[:, t] = dx_t
-            dWx += dWx_t
-            dWh += dWh_t
-            db += db_t
-        dh0 = dh_prev
-    else:
-        for t in range(T):
-            g = dh[:, t]
-            for s in range(t, max(t - truncate, 0) - 1, -1):
-                dx_s, g, dWx_s, dWh_s, db_s = rnn_cell_backward(g, cell_cache(s))
-                dx[:, s] += dx_s
-                dWx += dWx_s
-                dWh += dWh_s
-                db += db_s
-            if t < truncate:
-                dh0 += g
-    return dx, dh0, dWx, dWh, db
+    dh_prev = np.zeros((N, H))
+    for t in reversed(range(T)):
+        dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(
+            dh[:, t] + dh_prev, cell_cache(t))
+        dx[:, t] = dx_t
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, dh_prev, dWx, dWh, db
 '''
 
 BACKWARD_STACKED = '''import numpy as np
 
 
-def rnn_backward(dh, cache, truncate=None):
-    """Self-contained and vectorised over the in-flight origins (no call to the cell)."""
+def rnn_backward(dh, cache):
+    """Self-contained (no call to the cell): da of every step first, then einsum."""
     x, h0, Wx, Wh, b, h = cache
-    N, T, D = x.shape
-    k = T if truncate is None else min(truncate, T)
     h_prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)
-    da = np.zeros_like(dh)
-    inflight = np.zeros((0,) + h0.shape)  # gradients at h_t, newest origin first
-    dh0 = np.zeros_like(h0)
-    for t in range(T - 1, -1, -1):
-        inflight = np.concatenate([dh[None, :, t], inflight])[:k + 1]
-        local = inflight * (1 - h[:, t] ** 2)
-        da[:, t] = local.sum(axis=0)
-        inflight = local[:k] @ Wh.T  # an origin that used its k steps stops here
-        if t == 0:
-            dh0 = inflight.sum(axis=0)
-    dx = da @ Wx.T
+    da = np.empty_like(dh)
+    carry = np.zeros_like(h0)  # the gradient from the future
+    for t in range(dh.shape[1] - 1, -1, -1):
+        da[:, t] = (dh[:, t] + carry) * (1 - h[:, t] ** 2)
+        carry = da[:, t] @ Wh.T
     dWx = np.einsum("ntd,nth->dh", x, da)
     dWh = np.einsum("ntk,nth->kh", h_prev, da)
-    db = da.sum(axis=(0, 1))
-    return dx, dh0, dWx, dWh, db
+    return da @ Wx.T, carry, dWx, dWh, da.sum(axis=(0, 1))
 '''
 
 CELL_BACKWARD_INPLACE = '''import numpy as np
@@ -224,69 +198,48 @@ def rnn_cell_backward(dh_next, cache):
 '''
 
 
-def _calling(body_full: str, body_window: str = "", dh0_rule: str = "t < truncate") -> str:
-    """CELL_CALLING_BACKWARD with its full-BPTT loop or its window loop replaced."""
-    src = CELL_CALLING_BACKWARD
-    if body_full:
-        src = src.replace(
-            "            dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(\n"
-            "                dh[:, t] + dh_prev, cell_cache(t))\n"
-            "            dx[:, t] = dx_t\n"
-            "            dWx += dWx_t\n"
-            "            dWh += dWh_t\n", body_full)
-    if body_window:
-        src = src.replace("            for s in range(t, max(t - truncate, 0) - 1, -1):\n",
-                          body_window)
-    return src.replace("            if t < truncate:\n", f"            if {dh0_rule}:\n")
+def _calling(body: str) -> str:
+    """CELL_CALLING_BACKWARD with its loop body replaced."""
+    old = ("        dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(\n"
+           "            dh[:, t] + dh_prev, cell_cache(t))\n"
+           "        dx[:, t] = dx_t\n"
+           "        dWx += dWx_t\n"
+           "        dWh += dWh_t\n")
+    assert old in CELL_CALLING_BACKWARD
+    return CELL_CALLING_BACKWARD.replace(old, body)
 
 
 BACKWARD_DWH_OVERWRITTEN = _calling(
-    "            dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(\n"
-    "                dh[:, t] + dh_prev, cell_cache(t))\n"
-    "            dx[:, t] = dx_t\n"
-    "            dWx += dWx_t\n"
-    "            dWh = dWh_t  # overwritten: only the first time step's term is left\n")
+    "        dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(\n"
+    "            dh[:, t] + dh_prev, cell_cache(t))\n"
+    "        dx[:, t] = dx_t\n"
+    "        dWx += dWx_t\n"
+    "        dWh = dWh_t  # overwritten: only the first time step's term is left\n")
 
 BACKWARD_NO_UPSTREAM = _calling(
-    "            upstream = dh[:, t] if t == T - 1 else 0  # many-to-one thinking\n"
-    "            dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(\n"
-    "                upstream + dh_prev, cell_cache(t))\n"
-    "            dx[:, t] = dx_t\n"
-    "            dWx += dWx_t\n"
-    "            dWh += dWh_t\n")
-
-BACKWARD_WINDOW_SHORT = _calling(
-    "", "            for s in range(t, max(t - truncate, -1), -1):  # k cells, not k + 1\n")
+    "        upstream = dh[:, t] if t == T - 1 else 0  # many-to-one thinking\n"
+    "        dx_t, dh_prev, dWx_t, dWh_t, db_t = rnn_cell_backward(\n"
+    "            upstream + dh_prev, cell_cache(t))\n"
+    "        dx[:, t] = dx_t\n"
+    "        dWx += dWx_t\n"
+    "        dWh += dWh_t\n")
 
 BACKWARD_CACHE_POP = '''import numpy as np
 
 
-def rnn_backward(dh, cache, truncate=None):
+def rnn_backward(dh, cache):
     """Pops the per-step caches of a list: the cache is used up after one call."""
     N, T, H = dh.shape
     x_t, _, Wx, Wh, _, _ = cache[0]
     dx = np.zeros((N, T, x_t.shape[1]))
     dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(H)
-    if truncate is None or truncate >= T:
-        dh_prev = np.zeros((N, H))
-        for t in reversed(range(T)):
-            step = cache.pop()
-            dx[:, t], dh_prev, gWx, gWh, gb = rnn_cell_backward(dh[:, t] + dh_prev, step)
-            dWx, dWh, db = dWx + gWx, dWh + gWh, db + gb
-        return dx, dh_prev, dWx, dWh, db
-    dh0 = np.zeros((N, H))
-    for t in range(T):
-        g = dh[:, t]
-        for s in range(t, max(t - truncate, 0) - 1, -1):
-            gx, g, gWx, gWh, gb = rnn_cell_backward(g, cache[s])
-            dx[:, s] += gx
-            dWx, dWh, db = dWx + gWx, dWh + gWh, db + gb
-        if t < truncate:
-            dh0 += g
-    return dx, dh0, dWx, dWh, db
+    dh_prev = np.zeros((N, H))
+    for t in reversed(range(T)):
+        step = cache.pop()
+        dx[:, t], dh_prev, gWx, gWh, gb = rnn_cell_backward(dh[:, t] + dh_prev, step)
+        dWx, dWh, db = dWx + gWx, dWh + gWh, db + gb
+    return dx, dh_prev, dWx, dWh, db
 '''
-
-BACKWARD_DH0_AT_K = _calling("", dh0_rule="t <= truncate")  # dh0 also from t = k
 
 # the per-step list caches of cs231n, used by both sequence functions (one cell: the last
 # answer cell may redefine the earlier functions, and the probes then use its versions)
@@ -307,42 +260,32 @@ ALTERNATIVES = {
 
 MISTAKES = [
     Mistake("cell_no_tanh_derivative", "rnn_cell_backward", CELL_BACKWARD_NO_TANH,
-            {"test_rnn_cell_backward": 2.05, "test_rnn_backward": 3.54,
-             "test_rnn_backward_truncated": 3.44}, "tanh 的導數",
+            {"test_rnn_cell_backward": 2.73, "test_rnn_backward": 5.31}, "tanh 的導數",
             "da = dh_next (no 1 - h_next**2); rnn_backward calls the cell: the sequence "
-            "tests lose only their integration check and say to fix the cell first",
+            "test loses only its integration check and says to fix the cell first",
             {"rnn_backward": CELL_CALLING_BACKWARD}),
     Mistake("cell_missing_transpose", "rnn_cell_backward", CELL_BACKWARD_NO_TRANSPOSE,
-            {"test_rnn_cell_backward": 0.0, "test_rnn_backward": 3.54,
-             "test_rnn_backward_truncated": 3.44}, "ValueError",
-            "dx_t = da @ Wx (crashes for D != H); the sequence tests run where D = H and Wx "
+            {"test_rnn_cell_backward": 0.0, "test_rnn_backward": 5.31}, "ValueError",
+            "dx_t = da @ Wx (crashes for D != H); the sequence test runs where D = H and Wx "
             "is symmetric", {"rnn_backward": CELL_CALLING_BACKWARD}),
     Mistake("cell_inplace_dh_next", "rnn_cell_backward", CELL_BACKWARD_INPLACE,
-            {"test_rnn_cell_backward": 2.73}, "修改了 dh_next",
+            {"test_rnn_cell_backward": 3.64}, "修改了 dh_next",
             "dh_next *= 1 - h_next**2: reported once, by inputs_not_modified (the gradient "
             "checks hand copies)", {"rnn_backward": CELL_CALLING_BACKWARD}),
     Mistake("cell_returns_none", "rnn_cell_backward", CELL_BACKWARD_NONE,
-            {"test_rnn_cell_backward": 0.0, "test_rnn_backward": 0.0,
-             "test_rnn_backward_truncated": 0.0}, "應回傳 5 個梯度",
-            "no return statement: the first message says so; the callers crash and say to "
+            {"test_rnn_cell_backward": 0.0, "test_rnn_backward": 0.0}, "應回傳 5 個梯度",
+            "no return statement: the first message says so; the caller crashes and says to "
             "fix the cell first", {"rnn_backward": CELL_CALLING_BACKWARD}),
     Mistake("backward_dWh_not_accumulated", "rnn_backward", BACKWARD_DWH_OVERWRITTEN,
-            {"test_rnn_backward": 3.08}, "dWh 不對",
-            "dWh = dWh_t instead of += in the full BPTT loop"),
+            {"test_rnn_backward": 4.62}, "dWh 不對",
+            "dWh = dWh_t instead of += in the BPTT loop"),
     Mistake("backward_upstream_not_added", "rnn_backward", BACKWARD_NO_UPSTREAM,
-            {"test_rnn_backward": 1.23, "test_rnn_backward_truncated": 3.44},
-            "自己的上游梯度",
+            {"test_rnn_backward": 1.85}, "自己的上游梯度",
             "only dh[:, T-1] enters (many-to-one thinking): every gradient but the last is "
-            "wrong; truncate >= T takes the same path"),
-    Mistake("truncate_window_one_short", "rnn_backward", BACKWARD_WINDOW_SHORT,
-            {"test_rnn_backward_truncated": 1.3}, "truncate=0",
-            "cells t-k+1 .. t instead of t-k .. t (off by one)"),
-    Mistake("truncate_dh0_at_t_equals_k", "rnn_backward", BACKWARD_DH0_AT_K,
-            {"test_rnn_backward_truncated": 2.51}, "dh0 不對",
-            "dh0 also receives the gradient of origin t = k (off by one at h0)"),
-    Mistake("backward_consumes_cache", "rnn_backward", LIST_CACHES.replace(
-                "step = cache[t]", "step = cache.pop()"),
-            {"test_rnn_backward": 3.69}, "同一個 cache",
-            "cache.pop() in the full BPTT loop: a second call with the same cache fails "
-            "(the docstring says it may be called more than once)"),
+            "wrong"),
+    Mistake("backward_consumes_cache", "rnn_backward", BACKWARD_CACHE_POP,
+            {"test_rnn_backward": 5.54}, "同一個 cache",
+            "cache.pop() in the BPTT loop: a second call with the same cache fails (the "
+            "docstring says it may be called more than once)",
+            {"rnn_forward": FORWARD_LIST_CACHE}),
 ]
