@@ -45,7 +45,16 @@ def tables() -> dict[str, str]:
         tests = points_of(aid)
         cells = ", ".join(f"`{gid.removeprefix('test_')}` {p:g}" for gid, p in tests)
         points.append(f"| `{aid}` | {cells} | {sum(p for _, p in tests):g} |")
-    return {"assignments": "\n".join(rows), "points": "\n".join(points)}
+    from autograder.workload import chapter
+
+    work = ["| notebook | 必做 (graded core) | 選讀 (deep dives) |", "| --- | --- | --- |"]
+    estimates = chapter()
+    for w in estimates:
+        work.append(f"| `{w.notebook}` | {w.core} min | {w.extra} min |")
+    work.append(f"| chapter | {sum(w.core for w in estimates)} min | "
+                f"{sum(w.extra for w in estimates)} min |")
+    return {"assignments": "\n".join(rows), "points": "\n".join(points),
+            "workload": "\n".join(work)}
 
 
 def render(text: str) -> str:
