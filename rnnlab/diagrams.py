@@ -16,7 +16,7 @@ Every artist carries a gid (``"cell"``, ``"input"``, ``"output"``, ``"state"``,
 and tests can count it. Labels are English/LaTeX (mathtext) so that they render without a
 CJK font; the zh-TW explanation lives in the notebook's markdown. ``words_in`` and
 ``words_out`` write example tokens under the inputs and over the outputs (the application
-that each RNN type is known for).
+that each RNN type is known for); ``rnn_types_overview(words=True)`` writes them on all five.
 """
 
 from __future__ import annotations
@@ -369,11 +369,14 @@ def _words(ax: Axes, lay: Layout, words_in, words_out) -> None:
         draw_words(ax, [lay.outputs[t] for t in sorted(lay.outputs)], words_out, below=False)
 
 
-def one_to_one_diagram(ax: Axes | None = None, title: str | None = "one to one") -> Figure:
+def one_to_one_diagram(ax: Axes | None = None, title: str | None = "one to one",
+                       words_in: Sequence[str] | None = None,
+                       words_out: Sequence[str] | None = None) -> Figure:
     """One input, one output, no time axis: a plain feed-forward (DNN) layer."""
     fig, ax = _panel(ax, 2.0, 3.4)
-    draw_unrolled(ax, 1, h0=False, cell_labels=["$h$"], input_labels=["$x$"],
-                  output_labels=["$y$"])
+    lay = draw_unrolled(ax, 1, h0=False, cell_labels=["$h$"], input_labels=["$x$"],
+                        output_labels=["$y$"])
+    _words(ax, lay, words_in, words_out)
     _finish(ax, title)
     return fig
 
@@ -480,17 +483,36 @@ def unrolled_diagram(T: int = 4, ax: Axes | None = None,
     return fig
 
 
-def rnn_types_overview() -> Figure:
+# the application each RNN type is known for (the slides' examples): (words in, words out)
+APPLICATIONS = {
+    "one to one": (["photo"], ["cat"]),  # image classification: cat or dog
+    "one to many": (["photo"], ["a", "dog", "runs"]),  # image captioning
+    "many to one": (["loved", "this", "film"], ["positive"]),  # review sentiment
+    "many to many (aligned)": (["Alice", "visits", "Taipei"], ["PER", "O", "LOC"]),  # tagging
+    "many to many (encoder-decoder)": (["zài", "jiàn"], ["see", "you", "later"]),  # 再見
+}  # translation: 2 words in, 3 out (the lengths may differ)
+
+
+def rnn_types_overview(words: bool = False) -> Figure:
     """The five pictures of 19-1 on one scale, in two rows that fit the notebook's width
-    (975 px), so every label is shown at full size."""
+    (975 px), so every label is shown at full size. ``words`` writes each type's best
+    known application (:data:`APPLICATIONS`) under its inputs and over its outputs."""
     width = 9.6  # inches at 100 dpi: 960 px
+
+    def ex(title: str) -> dict:
+        if not words:
+            return {}
+        words_in, words_out = APPLICATIONS[title]
+        return {"words_in": words_in, "words_out": words_out}
+
     fig = Figure(figsize=(width, 5.0))
     panels = [
-        lambda ax: one_to_one_diagram(ax=ax),
-        lambda ax: one_to_many_diagram(T=3, ax=ax),
-        lambda ax: many_to_one_diagram(T=3, ax=ax),
-        lambda ax: many_to_many_diagram(T=3, ax=ax),
-        lambda ax: encoder_decoder_diagram(T_in=3, T_out=3, ax=ax),
+        lambda ax: one_to_one_diagram(ax=ax, **ex("one to one")),
+        lambda ax: one_to_many_diagram(T=3, ax=ax, **ex("one to many")),
+        lambda ax: many_to_one_diagram(T=3, ax=ax, **ex("many to one")),
+        lambda ax: many_to_many_diagram(T=3, ax=ax, **ex("many to many (aligned)")),
+        lambda ax: encoder_decoder_diagram(T_in=2 if words else 3, T_out=3, ax=ax,
+                                           **ex("many to many (encoder-decoder)")),
     ]
     rows = [[0, 1, 2], [3, 4]]
     axes = []

@@ -1,6 +1,7 @@
-"""19-1 (RNN 網路的種類): the reference solution equals PyTorch, each public check catches
-the mistake its message names, a wrong cell costs the functions that call it only their
-integration check, and the notebook draws its figures quietly."""
+"""19-1 (RNN 網路的種類): the reference solution equals PyTorch, each public check (also of
+the ungraded 選讀 exercises one_to_many and deep_rnn_forward) catches the mistake its message
+names, a wrong cell costs the functions that call it only their integration check, and the
+notebook draws its figures quietly."""
 
 
 import nbformat
@@ -13,8 +14,8 @@ from rnnlab.checking import run_checks
 from rnnlab.checks import blocked_by, public_checks
 
 A = "ch19_1_rnn_types"
-GRADED = ["rnn_cell_forward", "rnn_forward", "one_to_many", "many_to_one", "many_to_many",
-          "deep_rnn_forward"]
+GRADED = ["rnn_cell_forward", "rnn_forward", "many_to_one", "many_to_many"]
+PRACTICE = ["one_to_many", "deep_rnn_forward"]  # 選讀: checked by run_practice, no points
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,8 @@ def ref():
 
 
 def failures(namespace, grade_id):
-    """Names of the public checks of ``grade_id`` that fail on ``namespace``."""
+    """Names of the public checks of ``grade_id`` (a test cell or a 選讀 exercise's
+    ``practice_<function>``) that fail on ``namespace``."""
     return {r.name for r in run_checks(public_checks(A, grade_id), namespace) if not r.passed}
 
 
@@ -200,15 +202,45 @@ def one_to_many(x0, h0, Wx, Wh, b, Wy, by, T):
 
 @pytest.mark.parametrize("bug", sorted(CELL_BUGS))
 def test_a_cell_bug_costs_the_callers_only_their_integration_check(ref, bug):
-    """rnn_forward, one_to_many and deep_rnn_forward that call a wrong cell lose only
-    their one integration check (public and hidden), and say to fix the cell first."""
+    """An rnn_forward that calls a wrong cell loses only its one integration check (public
+    and hidden) and says to fix the cell first; so do the 選讀 one_to_many and
+    deep_rnn_forward (ungraded: their public checks only)."""
     cell = ("import numpy as np\n\n\ndef rnn_cell_forward(x_t, h_prev, Wx, Wh, b):\n"
             f"    {CELL_BUGS[bug]}\n    return h_next, None\n")
     ns = with_sources(rnn_cell_forward=cell, **CALLERS)
     assert failures(ns, "test_rnn_cell_forward")
-    for gid in ("test_rnn_forward", "test_one_to_many", "test_deep_rnn_forward"):
-        assert hidden_failures(ns, gid) == {"all_terms"}, gid
-        assert "test_rnn_cell_forward" in blocked_by(A, gid, ns)
+    assert hidden_failures(ns, "test_rnn_forward") == {"all_terms"}
+    assert blocked_by(A, "test_rnn_forward", ns) == ["test_rnn_cell_forward"]
+    for name in PRACTICE:
+        assert failures(ns, f"practice_{name}") == {"all_terms"}, name
+
+
+def test_the_optional_exercises_are_ungraded_and_the_core_does_not_use_them():
+    """one_to_many and deep_rnn_forward keep an answer cell (a stub to write) in a 選讀
+    section, with a run_practice cell instead of a test cell; no graded check and no
+    core (必做) code cell calls them."""
+    from autograder.workload import _headings
+
+    nb = nbformat.read(source_notebook(A), as_version=4)
+    answers = {c.metadata.nbgrader["grade_id"] for c in answer_cells(nb)}
+    assert answers == set(GRADED + PRACTICE)
+    optional, seen = None, []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for level, line in _headings(cell.source):
+                if optional is not None and level <= optional:
+                    optional = None
+                if optional is None and "選讀" in line:
+                    optional = level
+            continue
+        uses = {name for name in PRACTICE if f"{name}(" in cell.source}
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in PRACTICE or uses:
+            assert optional is not None, cell.source[:80]
+        if '"practice_' in cell.source:
+            assert "run_practice(" in cell.source and "nbgrader" not in cell.metadata
+            seen.append(cell.source.split('"practice_')[1].split('"')[0])
+    assert seen == PRACTICE
 
 
 def test_forward_checks_isolate_the_loop(ref):
@@ -264,9 +296,9 @@ def test_one_to_many_checks_catch_an_input_fed_at_every_step(ref):
         y, h = ref["one_to_many"](x0, h0, Wx, Wh, b, Wy, by, T)
         return y - by, h
 
-    failed = failures(mutant(ref, one_to_many=every_step), "test_one_to_many")
+    failed = failures(mutant(ref, one_to_many=every_step), "practice_one_to_many")
     assert failed == {"input_only_at_first_step", "all_terms"}
-    assert failures(mutant(ref, one_to_many=no_by), "test_one_to_many") == {"read_out"}
+    assert failures(mutant(ref, one_to_many=no_by), "practice_one_to_many") == {"read_out"}
 
 
 def test_deep_checks_catch_shared_h0_and_a_top_layer_reading_x(ref):
@@ -282,10 +314,10 @@ def test_deep_checks_catch_shared_h0_and_a_top_layer_reading_x(ref):
         return hs[-1], hs
 
     failed = failures(mutant(ref, deep_rnn_forward=first_h0_everywhere),
-                      "test_deep_rnn_forward")
+                      "practice_deep_rnn_forward")
     assert failed == {"own_h0_per_layer", "all_terms"}
     failed = failures(mutant(ref, deep_rnn_forward=every_layer_reads_x),
-                      "test_deep_rnn_forward")
+                      "practice_deep_rnn_forward")
     assert "second_layer_reads_first" in failed and "own_h0_per_layer" not in failed
 
 
@@ -295,7 +327,7 @@ def test_solution_notebook_draws_every_figure_quietly(executed_solution):
     nb = executed_solution(A)
     figures = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
                   for o in c.outputs)
-    assert figures == 8  # overview, unrolled, 4 applications (+ feedback variant), deep
+    assert figures == 4  # overview (with the applications), unrolled, deep; 選讀: feedback
     stderr = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if o.get("name") == "stderr"]
     assert not stderr

@@ -108,6 +108,26 @@ def test_overview_draws_the_five_types():
     assert titles[0] == "one to one" and titles[2] == "many to one"
 
 
+def test_overview_writes_each_types_application_inside_its_panel():
+    """words=True: the slides' example applications under the inputs and over the outputs,
+    below the panel's title (inside its axes, which set the title's place)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = diagrams.rnn_types_overview(words=True)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for ax, (words_in, words_out) in zip(fig.axes, diagrams.APPLICATIONS.values()):
+        words = [t for t in ax.texts if t.get_gid() == "word"]
+        assert sorted(t.get_text() for t in words) == sorted(words_in + words_out)
+        box = ax.get_window_extent(renderer)
+        for t in words:
+            extent = t.get_window_extent(renderer)
+            assert box.y0 <= extent.y0 and extent.y1 <= box.y1, t.get_text()
+    plain = diagrams.rnn_types_overview()
+    assert not [t for ax in plain.axes for t in ax.texts if t.get_gid() == "word"]
+
+
 def test_highlight_window_and_backward_arrows():
     fig, (ax,) = diagrams.new_figure()
     lay = diagrams.draw_unrolled(ax, 5, highlight=[("time", 0, 3)])
@@ -142,7 +162,7 @@ def test_every_figure_renders_without_missing_glyphs():
     figures = [diagrams.one_to_one_diagram(), diagrams.one_to_many_diagram(feedback=True),
                diagrams.many_to_one_diagram(), diagrams.many_to_many_diagram(),
                diagrams.encoder_decoder_diagram(feedback=True), diagrams.stacked_diagram(),
-               diagrams.rnn_types_overview()]
+               diagrams.rnn_types_overview(), diagrams.rnn_types_overview(words=True)]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph ... missing from font" is a UserWarning
         for fig in figures:
@@ -169,7 +189,7 @@ def notebook_figures() -> list[tuple[str, Figure]]:
 def test_the_notebook_shows_its_figures_legibly():
     """No text under 9 px in JupyterLab at 100% zoom (tests/legibility.py)."""
     figures = notebook_figures()
-    assert len(figures) == 8
+    assert len(figures) == 4  # the overview with the applications, unrolled, feedback, deep
     for source, fig in figures:
         assert isinstance(fig, Figure), source
         assert shown_width_px(fig) <= OUTPUT_WIDTH_PX, source  # shown at full size

@@ -1,10 +1,11 @@
 """Hidden checks of 19-1 (RNN 網路的種類): the public rules again on seeded random inputs of
-other sizes (N, T, D, H, C all different, T = 40, float32, an (L, N, H) array of initial
-states), compared with the reference solution (``FROM_REFERENCE``).
+other sizes (N, T, D, H, C all different, T = 40, float32), compared with the reference
+solution (``FROM_REFERENCE``). The 選讀 exercises (one_to_many, deep_rnn_forward) are not
+graded and have no hidden checks.
 
-Like the public ones, the checks of rnn_forward, one_to_many and deep_rnn_forward use small
-values, b = 0 and a symmetric Wh, so a mistake in the student's rnn_cell_forward (that
-these functions may call) does not cost their points a second time.
+Like the public ones, the checks of rnn_forward use small values, b = 0 and a symmetric Wh,
+so a mistake in the student's rnn_cell_forward (that it may call) does not cost its points
+a second time.
 """
 
 from dataclasses import replace
@@ -49,22 +50,8 @@ FIRST = {"x": _normal(N, 1, D, scale=SMALL), "h0": _normal(N, H, scale=SMALL),
          **_small_params(D, H)}
 CARRY = {"x": _normal(N, T, D, scale=SMALL), "h0": np.zeros((N, H)),
          **_small_params(D, H)}
-ONE = {"x0": _normal(N, D, scale=SMALL), "h0": _normal(N, H, scale=SMALL),
-       **_small_params(D, H), "Wy": _normal(H, C), "by": _normal(C)}
-ONE_FULL = {"x0": _normal(N, D), "h0": _normal(N, H, scale=0.5), "Wx": _normal(D, H),
-            "Wh": _normal(H, H, scale=0.5), "b": _normal(H), "Wy": _normal(H, C),
-            "by": _normal(C)}
 HS = {"h": np.tanh(_normal(N, T, H)), "Wy": _normal(H, C), "by": np.zeros(C)}
 BY_ONLY = {"h": np.zeros((N, T, H)), "Wy": _normal(H, C), "by": _normal(C)}
-L = 3
-DEEP_SHAPES = {"x": _normal(N, T, 3), "h0s": _normal(L, N, 4, scale=0.5),
-               "layers": [(_normal(d, 4), _normal(4, 4), _normal(4)) for d in (3, 4, 4)]}
-DEEP_STACK = {"x": _normal(N, T, H, scale=SMALL), "h0s": np.zeros((L, N, H)),
-              "layers": [tuple(_small_params(H, H, recurrent=False).values())
-                         for _ in range(L)]}
-DEEP_H0 = {"x": np.zeros((N, T, H)),  # only the top layer starts from a non-zero state
-           "h0s": np.concatenate([np.zeros((L - 1, N, H)), _normal(1, N, H, scale=SMALL)]),
-           "layers": [tuple(_small_params(H, H).values()) for _ in range(L)]}
 
 FORWARD = "out = rnn_forward(x, h0, Wx, Wh, b)[0]"
 CELL_OUT = "out = rnn_cell_forward(x, h, Wx, Wh, b)[0]"
@@ -109,16 +96,6 @@ CHECKS = _public_messages({
         _hidden("random_state_carried", FORWARD, CARRY, "state_carried", **SMALL_TOL),
         _kept("rnn_forward", ["x", "h0", "Wx", "Wh", "b"], CARRY),
     ],
-    "test_one_to_many": [
-        _hidden("random_first_step", "out = one_to_many(x0, h0, Wx, Wh, b, Wy, by, 1)[1]",
-                ONE, "first_step", **SMALL_TOL),
-        _hidden("random_states", "out = one_to_many(x0, h0, Wx, Wh, b, Wy, by, 6)[1]",
-                {**ONE, "h0": np.zeros_like(ONE["h0"])}, "input_only_at_first_step",
-                **SMALL_TOL),
-        _hidden("random_read_out",
-                "y, h = one_to_many(x0, h0, Wx, Wh, b, Wy, by, 6)\nout = y - h @ Wy",
-                ONE_FULL, "read_out"),
-    ],
     "test_many_to_one": [
         _hidden("random_values", "out = many_to_one(h, Wy, by)", HS, "uses_last_step"),
         _hidden("single_step", "out = many_to_one(h[:, :1], Wy, by)", HS, "uses_last_step"),
@@ -128,16 +105,5 @@ CHECKS = _public_messages({
         _hidden("random_values", "out = many_to_many(h, Wy, by)", HS, "only_h"),
         _hidden("single_example", "out = many_to_many(h[:1], Wy, by)", HS, "only_h"),
         _hidden("random_by", "out = many_to_many(h, Wy, by)", BY_ONLY, "only_by"),
-    ],
-    "test_deep_rnn_forward": [
-        _hidden("three_layers_shapes",
-                "import numpy as np\n"
-                "top, hs = deep_rnn_forward(x, h0s, layers)\n"
-                "out = [list(np.shape(top)), len(hs)] + [list(np.shape(h)) for h in hs]",
-                DEEP_SHAPES, "shapes"),
-        _hidden("three_layers_stacking", "out = list(deep_rnn_forward(x, h0s, layers)[1])",
-                DEEP_STACK, "second_layer_reads_first", **SMALL_TOL),
-        _hidden("three_layers_h0", "out = deep_rnn_forward(x, h0s, layers)[0]", DEEP_H0,
-                "own_h0_per_layer", **SMALL_TOL),
     ],
 })

@@ -1,8 +1,9 @@
 """Public checks of 19-1 (RNN 網路的種類): rnn_cell_forward (shared, ``rnn_cell``),
-rnn_forward, one_to_many, the two read-outs and the deep RNN.
+rnn_forward and the two read-outs (graded), and the ungraded 選讀 exercises one_to_many
+and deep_rnn_forward (``PRACTICE``, shown by ``run_practice`` without points).
 
-rnn_forward, one_to_many and deep_rnn_forward may call the student's rnn_cell_forward
-(and rnn_forward). Their checks grade their own rule (the loop, the first-step input, the
+rnn_forward may call the student's rnn_cell_forward (so may the 選讀 exercises, which also
+call rnn_forward). Their checks grade their own rule (the loop, the first-step input, the
 stacking) on inputs where the cell's common mistakes do not change the result: b = 0 (a
 missing bias), a symmetric Wh (Wh @ h_prev vs h_prev @ Wh) and small values (a missing
 tanh: tanh(z) = z - z^3/3 + ...). One ``integration`` check per test uses every term; when
@@ -16,11 +17,7 @@ from rnnlab.checking import Check
 from rnnlab.checks.factories import case, unchanged_inputs
 from rnnlab.checks.rnn_cell import RNN_CELL_FORWARD_CHECKS, SMALL, SMALL_TOL
 
-REQUIRES = {
-    "test_rnn_forward": ["test_rnn_cell_forward"],
-    "test_one_to_many": ["test_rnn_cell_forward", "test_rnn_forward"],
-    "test_deep_rnn_forward": ["test_rnn_cell_forward", "test_rnn_forward"],
-}
+REQUIRES = {"test_rnn_forward": ["test_rnn_cell_forward"]}
 
 # N = 2, D = 3, H = 4 (all different, so that a transposed product fails loudly)
 X = np.array([[0.5, -1.0, 2.0], [0.0, 1.5, -0.5]])
@@ -227,8 +224,12 @@ DEEP_CHECKS = [
 CHECKS = {
     "test_rnn_cell_forward": RNN_CELL_FORWARD_CHECKS,
     "test_rnn_forward": RNN_FORWARD_CHECKS,
-    "test_one_to_many": ONE_TO_MANY_CHECKS,
     "test_many_to_one": MANY_TO_ONE_CHECKS,
     "test_many_to_many": MANY_TO_MANY_CHECKS,
-    "test_deep_rnn_forward": DEEP_CHECKS,
+}
+
+# the ungraded 選讀 exercises: the same verdict and causes, no points
+PRACTICE = {
+    "practice_one_to_many": ONE_TO_MANY_CHECKS,
+    "practice_deep_rnn_forward": DEEP_CHECKS,
 }
