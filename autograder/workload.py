@@ -32,7 +32,7 @@ MIN_PER_SOLUTION_LINE = 1.0
 PASTE_MIN = 2.0
 CORE_BUDGET_MIN = 240
 FIGURE_CALL = re.compile(r"\b(plt\.|draw_\w*\(|plot_\w*\(|\w*_diagram\(|\.imshow\(|\.hist\("
-                         r"|bptt_flow\(|truncation_\w+\()")  # the figure functions of rnnlab
+                         r"|bptt_flow\(|truncation_\w+\(|\w*_overview\()")  # rnnlab's figures
 
 
 @dataclass
