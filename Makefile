@@ -3,28 +3,28 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
-VENV := .venv
-BIN := $(CURDIR)/$(VENV)/bin
-STAMP := $(VENV)/.setup-stamp
-BENCH_STAMP := $(VENV)/.bench-stamp
+VENV ?= .venv
+# VENV=current: the running Python's own environment (conda, a JupyterHub image: deploy/)
+ENV_DIR := $(if $(filter current,$(VENV)),$(shell $(PYTHON) -c 'import sys; print(sys.prefix)'),$(CURDIR)/$(VENV))
+BIN := $(ENV_DIR)/bin
+STAMP := $(ENV_DIR)/.rnnlab-setup-stamp
+BENCH_STAMP := $(ENV_DIR)/.bench-stamp
 PORT ?= 8888
 LAB_FLAGS ?= $(if $(DISPLAY),,--no-browser)
+NOTEBOOK_DIR ?= notebooks
 ASSIGNMENT ?=
 SUBMISSIONS ?= submitted
 JOBS ?= 2
-NBGRADER_UI_INSTRUCTOR := formgrader course-list assignment-list create-assignment menu
-NBGRADER_SERVER_INSTRUCTOR := formgrader assignment_list course_list
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 ASSIGNMENTS := $(sort $(notdir $(wildcard solutions/*)))
 # the instructor repository has autograder/: its package and tools are installed too
 INSTRUCTOR := $(wildcard autograder/__init__.py)
 export PATH := $(BIN):$(PATH)
 
 STUDENT_FILES := notebooks rnnlab data/README.md data/registry.json jupyter requirements.txt \
-  requirements.lock environment.yml pyproject.toml Makefile README.md .gitignore
+  requirements.lock environment.yml pyproject.toml README.md .gitignore student
 DIST ?= dist/student
 
-.PHONY: help setup setup-bench sandbox data lab test test-fast lint release autograde feedback \
+.PHONY: help setup setup-bench sandbox data lab check test test-fast test-browser lint release autograde feedback \
   grade gradescope bench student-dist clean
 
 help: ## list the commands
@@ -32,26 +32,15 @@ help: ## list the commands
 
 setup: $(STAMP) data ## create .venv (pinned), install rnnlab editable, fetch + verify the data
 
-$(STAMP): requirements.txt requirements.lock pyproject.toml jupyter/overrides.json
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -c requirements.lock
-	@# rnnlab (and, in the instructor repository, autograder with its tools), editable
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".$(if $(INSTRUCTOR),[instructor])"
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ch19)" >/dev/null
-	mkdir -p $(VENV)/share/jupyter/lab/settings
-	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+$(STAMP): requirements.txt requirements.lock pyproject.toml jupyter/overrides.json rnnlab/cli.py
+	@# python -m rnnlab setup (rnnlab/cli.py): the same steps for students without make.
+	@# .venv with the pinned versions; rnnlab editable (here with autograder and its tools);
+	@# the course kernel; zh-TW JupyterLab; nbgrader's whole UI for instructors, only
+	@# Validate in the student copy; a CJK font when root with apt
+	$(PYTHON) -m rnnlab setup --venv $(VENV)
 ifneq ($(INSTRUCTOR),)
-	@# instructors get nbgrader's whole interface: formgrader, Create Assignment, Validate
-	$(BIN)/jupyter labextension enable --level=sys_prefix $(addprefix @jupyter/nbgrader:,$(NBGRADER_UI_INSTRUCTOR)) >/dev/null 2>&1
-	$(BIN)/jupyter server extension enable --sys-prefix $(addprefix nbgrader.server_extensions.,$(NBGRADER_SERVER_INSTRUCTOR)) >/dev/null 2>&1
 	@# the grading sandbox (bubblewrap) is for instructors
 	$(MAKE) --no-print-directory sandbox
-else
-	@# students get nbgrader's "Validate" button, not the instructor's formgrader
-	$(BIN)/jupyter labextension disable --level=sys_prefix $(addprefix @jupyter/nbgrader:,$(NBGRADER_UI_INSTRUCTOR)) >/dev/null 2>&1
-	$(BIN)/jupyter server extension disable --sys-prefix $(addprefix nbgrader.server_extensions.,$(NBGRADER_SERVER_INSTRUCTOR)) >/dev/null 2>&1
 endif
 	touch $(STAMP)
 
@@ -73,13 +62,27 @@ data: $(STAMP) ## fetch and verify the SMS Spam Collection (uses $$RNNLAB_DATA_D
 	$(BIN)/python -m rnnlab.data
 
 lab: setup ## start JupyterLab (zh-TW UI) on notebooks/; PORT=8888, LAB_FLAGS=--no-browser
-	$(BIN)/jupyter lab --notebook-dir=notebooks --port=$(PORT) $(ROOT_FLAG) $(LAB_FLAGS)
+	$(BIN)/python -m rnnlab lab --venv current --port $(PORT) --notebook-dir "$(NOTEBOOK_DIR)" $(LAB_FLAGS)
 
-test: setup ## the whole test suite (project, notebooks, nbgrader, grading harness)
-	$(BIN)/python -m pytest
+check: setup ## the public checks of every notebook in notebooks/, as a table (as students run them)
+	$(BIN)/python -m rnnlab check --venv current $(NOTEBOOKS)
+
+test: setup ## the whole test suite (project, notebooks, nbgrader, grading harness) but the browser's
+	$(BIN)/python -m pytest -m "not browser"
 
 test-fast: setup ## the developer loop: every test but the slow ones (no nbgrader runs)
 	$(BIN)/python -m pytest -m "not slow" -q
+
+test-browser: setup ## a student's workflow in JupyterLab, in Chromium (screenshots: test-artefacts/browser/)
+	@# Debian's chromium (never a browser download: that fails offline); Playwright is in the
+	@# instructor extra (pyproject.toml) and drives that chromium
+	@if command -v chromium >/dev/null; then echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	   (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) \
+	  && echo "chromium installed" || { echo "could not install chromium (apt-get install chromium)"; exit 1; }; \
+	else echo "chromium not found: install Debian's chromium (sudo apt install chromium)"; exit 1; fi
+	RNNLAB_REQUIRE_BROWSER=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest -m browser -q
 
 lint: $(STAMP) ## ruff over the Python code
 	$(BIN)/ruff check rnnlab autograder tests benchmarks
@@ -117,6 +120,8 @@ bench: setup-bench ## numpy vs PyTorch benchmarks (prints ratios)
 student-dist: ## the student repository (no solutions/, no autograder/) from HEAD into DIST=dist/student
 	rm -rf "$(DIST)" && mkdir -p "$(DIST)"
 	git archive HEAD $(STUDENT_FILES) | tar -x -C "$(DIST)"
+	@# the student's README and Makefile (only the commands that work there) from student/
+	$(PYTHON) "$(DIST)/student/build.py" "$(DIST)"
 	@echo "student files in $(DIST): publish this folder, never the instructor repository"
 
 clean: ## remove grading artefacts (never solutions/ or notebooks/)

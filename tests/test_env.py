@@ -104,3 +104,19 @@ def test_raw_data_is_not_tracked():
                              check=True).stdout.split()
     assert not [t for t in tracked if Path(t).name == "SMSSpamCollection"]
     assert not [t for t in tracked if t.startswith(("submitted/", "autograded/", "feedback/"))]
+
+
+def test_instructor_extra_agrees_with_the_lock():
+    """pyproject.toml's instructor tools (pytest, ruff, Playwright...) are locked too."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lock = _pins(ROOT / "requirements.lock")
+    for requirement in project["optional-dependencies"]["instructor"]:
+        name, version = requirement.split("==")
+        assert lock.get(name.lower()) == version, f"{name}: extra {version}, lock {lock.get(name)}"
+
+
+def test_ci_runs_the_browser_tests():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^\s*make test-browser\b", ci, flags=re.M)

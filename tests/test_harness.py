@@ -469,6 +469,7 @@ def _solution_lines(assignment: str) -> list[str]:
 DELIBERATE = {
     # the cache format is the contract between forward and backward, stated to students
     ("notebooks/ch19_2_bptt/ch19_2_bptt.ipynb", "cache = (x_t, h_prev, Wx, Wh, b, h_next)"),
+    ("notebooks/ch19_2_bptt/ch19_2_bptt.ipynb", "cache = (x, h0, Wx, Wh, b, h)"),
 }
 
 
