@@ -3,8 +3,8 @@ window (the slide's per-step window and the chunks frameworks use), and costs co
 (cell backward passes), never timed.
 
 The diagrams need no network: they draw the definitions. The plots take values the
-notebook measured with the student's own functions. Labels are English/LaTeX so that they
-render without a CJK font; the zh-TW explanation lives in the notebook.
+notebook measured with the student's own functions. Labels are zh-TW where a CJK font is
+installed and English otherwise (:func:`rnnlab.fonts.label`); math is LaTeX in both.
 """
 
 from __future__ import annotations
@@ -24,17 +24,22 @@ from rnnlab.diagrams import (
     DY,
     FONT_SIZE,
     NODE_R,
+    default_label,
     draw_arrow,
     draw_node,
     draw_unrolled,
     draw_window,
     new_figure,
+    use_cjk_fonts,
 )
+from rnnlab.fonts import label
 
 SCHEMES = ("window", "chunks")
-_SCHEME_TITLES = {
-    "window": "per-step window (slide): each $C_t$ goes back $k$ steps",
-    "chunks": "chunks of $k+1$ steps (frameworks): cut the graph, carry the state",
+_SCHEME_TITLES = {  # (zh, en)
+    "window": ("每步一個視窗（投影片）：每個 $C_t$ 往回 $k$ 步",
+               "per-step window (slide): each $C_t$ goes back $k$ steps"),
+    "chunks": ("每段 $k+1$ 步（框架）：切斷計算圖，狀態照樣往下傳",
+               "chunks of $k+1$ steps (frameworks): cut the graph, carry the state"),
 }
 BACKWARD = "#c62828"  # gradients: contrast >= 4.5 on white and on the window shading
 BACKWARD_SHIFT = NODE_R + 0.14  # backward arrows run beside the forward ones, not on them
@@ -89,6 +94,7 @@ def _fit(ax: Axes, margin: float = 0.15) -> None:
 def _finish(ax: Axes, title: str) -> None:
     """The title, and limits close around the drawing."""
     ax.set_title(title, fontsize=FONT_SIZE + 1)
+    use_cjk_fonts(ax.figure)  # before _fit: the fonts set the texts' extents
     _fit(ax)
 
 
@@ -142,7 +148,8 @@ def bptt_flow(T: int = 4, origin: int | None = None, ax: Axes | None = None,
             _down(ax, losses[t], lay.outputs[t])
             _down(ax, lay.outputs[t], lay.cell_top(0, t))
             _step_back(ax, lay, t)
-        title = title or "full BPTT: every $C_t$ flows back to $h_0$"
+        title = title or label("完整 BPTT：每個 $C_t$ 都一路傳回 $h_0$",
+                               "full BPTT: every $C_t$ flows back to $h_0$")
     else:
         t = origin - 1
         _down(ax, losses[t], lay.outputs[t],
@@ -151,7 +158,8 @@ def bptt_flow(T: int = 4, origin: int | None = None, ax: Axes | None = None,
               label=f"$\\partial y_{{{origin}}}/\\partial h_{{{origin}}}$")
         for s in range(t, -1, -1):
             _step_back(ax, lay, s, f"$\\partial h_{{{s + 1}}}/\\partial h_{{{s}}}$")
-        title = title or f"the chain of $\\partial C_{{{origin}}}$ back through time"
+        title = title or label(f"$\\partial C_{{{origin}}}$ 沿時間往回的連鎖律",
+                               f"the chain of $\\partial C_{{{origin}}}$ back through time")
     _finish(ax, title)
     return fig
 
@@ -166,9 +174,13 @@ def truncation_window(T: int = 6, k: int = 2, origins: Sequence[int] = (6,),
         first = max(t - k, 0)
         rect = draw_window(ax, lay, first, t)
         rect.set_edgecolor(BACKWARD)
-        ax.text(rect.get_x() + rect.get_width() / 2, rect.get_y() - 0.12,
-                f"window of $C_{{{origin}}}$: $h_{{{origin - k}}} \\dots h_{{{origin}}}$"
-                if origin > k else f"window of $C_{{{origin}}}$ reaches $h_0$",
+        loss = f"$C_{{{origin}}}$"
+        if origin > k:
+            steps = f"$h_{{{origin - k}}} \\dots h_{{{origin}}}$"
+            note = label(f"{loss} 的視窗：{steps}", f"window of {loss}: {steps}")
+        else:
+            note = label(f"{loss} 的視窗到達 $h_0$", f"window of {loss} reaches $h_0$")
+        ax.text(rect.get_x() + rect.get_width() / 2, rect.get_y() - 0.12, note,
                 ha="center", va="top", fontsize=FONT_SIZE - 1, color=BACKWARD)
         _down(ax, losses[t], lay.outputs[t])
         _down(ax, lay.outputs[t], lay.cell_top(0, t))
@@ -176,7 +188,8 @@ def truncation_window(T: int = 6, k: int = 2, origins: Sequence[int] = (6,),
             _step_back(ax, lay, s)
         if t - k < 0:  # the window reaches the initial state
             _step_back(ax, lay, 0)
-    _finish(ax, title or f"truncated BPTT, $k={k}$: the gradient stops at $h_{{t-k}}$")
+    _finish(ax, title or label(f"Truncated BPTT，$k={k}$：梯度到 $h_{{t-k}}$ 為止",
+                               f"truncated BPTT, $k={k}$: the gradient stops at $h_{{t-k}}$"))
     return fig
 
 
@@ -227,10 +240,17 @@ def truncation_grid(T: int = 8, k: int | None = 2, scheme: str = "window",
         for edge in range(k + 1, T, k + 1):  # the cuts between chunks
             ax.axvline(edge + 0.5, color="#333333", linewidth=2)
     cells = int((reach[:, 1:] > 0).sum())
-    ax.set_xlabel(f"(loss, cell) pairs reached: {cells} (full BPTT: {T * (T + 1) // 2})",
+    full = T * (T + 1) // 2
+    ax.set_xlabel(label(f"梯度到達的 (loss, cell) 組數 pairs reached：{cells}"
+                        f"（完整 BPTT：{full}）",
+                        f"(loss, cell) pairs reached: {cells} (full BPTT: {full})"),
                   fontsize=FONT_SIZE - 2)
-    name = "full BPTT" if k is None else _SCHEME_TITLES[scheme].replace("$k$", f"$k={k}$")
+    if k is None:
+        name = label("完整 BPTT", "full BPTT")
+    else:
+        name = label(*_SCHEME_TITLES[scheme]).replace("$k$", f"$k={k}$")
     ax.set_title(title or name, fontsize=FONT_SIZE - 1)
+    use_cjk_fonts(ax.figure)
     return ax
 
 
@@ -294,21 +314,23 @@ def plot_cost_vs_T(Ts: Sequence[int], counts: Mapping[str, Sequence[float]],
         _, ax = plt.subplots(figsize=(6.0, 4.0))
     Ts = np.asarray(Ts, dtype=float)
     markers = "osD^v"
-    for i, (label, values) in enumerate(counts.items()):
+    for i, (name, values) in enumerate(counts.items()):
         ax.loglog(Ts, np.asarray(values, dtype=float), marker=markers[i % len(markers)],
-                  color=f"C{i}", label=label)
+                  color=f"C{i}", label=name)
     first = 0.5 * min(float(np.asarray(v, dtype=float)[0]) for v in counts.values())
     for power, style in ((1, ":"), (2, "--")):  # guides under the curves, not on them
+        cost = f"$T^{power}$" if power > 1 else "$T$"
         ax.loglog(Ts, first * (Ts / Ts[0]) ** power, style, color="#666666", linewidth=1,
-                  label=f"slope {power}: cost ~ $T^{power}$" if power > 1 else
-                  "slope 1: cost ~ $T$")
+                  label=label(f"斜率 {power}：成本 ~ {cost}", f"slope {power}: cost ~ {cost}"))
     ax.set_xticks(Ts, [f"{t:g}" for t in Ts])
     ax.minorticks_off()
-    ax.set_xlabel("sequence length $T$")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_xlabel(label("序列長度 $T$", "sequence length $T$"))
+    ax.set_ylabel(default_label(ylabel, "rnn_cell_backward calls", "rnn_cell_backward 呼叫次數"))
+    ax.set_title(default_label(title, "cost of one backward pass as $T$ grows",
+                               "一次反向傳遞的成本隨 $T$ 增加"))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=9)
+    use_cjk_fonts(ax.figure)
     return ax
 
 
@@ -321,13 +343,15 @@ def plot_truncation_error(ks: Sequence[int], errors: Mapping[str, Sequence[float
     against ``k`` (or any x values), on a log scale unless ``log`` is False."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6.0, 4.0))
-    for i, (label, values) in enumerate(errors.items()):
-        ax.plot(ks, values, "o-", color=f"C{i}", label=label, markersize=4)
+    for i, (name, values) in enumerate(errors.items()):
+        ax.plot(ks, values, "o-", color=f"C{i}", label=name, markersize=4)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel("$k$: the most steps a gradient goes back")
-    ax.set_ylabel("relative error of $dW_h$")
-    ax.set_title(title)
+    ax.set_xlabel(label("$k$：梯度最多往回傳幾步", "$k$: the most steps a gradient goes back"))
+    ax.set_ylabel(label("$dW_h$ 的相對誤差", "relative error of $dW_h$"))
+    ax.set_title(default_label(title, "truncated gradient vs full BPTT",
+                               "截斷的梯度 vs 完整 BPTT"))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=9)
+    use_cjk_fonts(ax.figure)
     return ax

@@ -13,14 +13,16 @@ Conventions: time runs left to right (column ``t``), layers stack bottom to top 
 Every artist carries a gid (``"cell"``, ``"input"``, ``"output"``, ``"state"``,
 ``"arrow-time"``, ``"arrow-depth"``, ``"arrow-in"``, ``"arrow-out"``, ``"arrow-feedback"``,
 ``"arrow-context"``, ``"arrow-backward"``, ``"window"``) so that notebooks can restyle it
-and tests can count it. Labels are English/LaTeX (mathtext) so that they render without a
-CJK font; the zh-TW explanation lives in the notebook's markdown. ``words_in`` and
+and tests can count it. Labels are zh-TW where a CJK font is installed and English
+otherwise (:func:`rnnlab.fonts.label`; math is LaTeX/mathtext in both); the RNN types keep
+the slides' English names ("one to one" …). ``words_in`` and
 ``words_out`` write example tokens under the inputs and over the outputs (the application
 that each RNN type is known for); ``rnn_types_overview(words=True)`` writes them on all five.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +30,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.text import Text
+
+from rnnlab import fonts
+from rnnlab.fonts import label as _label_in
 
 # geometry (data units): distance between time steps, between layers, box and node sizes
 DX, DY = 1.6, 1.35
@@ -48,6 +54,51 @@ COLORS = {
 }
 FONT_SIZE = 12
 WORD_GAP = 0.1  # between a node and its example word (data units)
+
+
+# ---------------------------------------------------------------- Chinese labels
+CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds Chinese characters or full-width punctuation."""
+    return bool(CJK_RE.search(text))
+
+
+def default_label(text, en: str, zh: str):
+    """``text`` as given, except the English default ``en`` itself, which becomes
+    ``label(zh, en)`` (so a function keeps its English default in its signature)."""
+    return _label_in(zh, en) if text == en else text
+
+
+def _is_math(text: str) -> bool:
+    return text.count("$") - text.count(r"\$") >= 2
+
+
+def use_cjk_fonts(fig: Figure) -> Figure:
+    """Give every text of ``fig`` that holds Chinese characters a font that can draw them.
+
+    A text keeps the font family it had when it was created: an axes made before the
+    first Chinese label (a notebook's ``plt.subplots``) has titles without the CJK fallback.
+    Plain text gets DejaVu Sans with the CJK font behind it (matplotlib's font fallback);
+    text with math (``$…$``) gets the CJK font first, because mathtext draws the text
+    outside ``$…$`` in one font, without fallback (the CJK font has Latin letters too; the
+    math keeps DejaVu). Returns ``fig``.
+    """
+    family = fonts.cjk_family()
+    if family is None:
+        return fig
+    for text in fig.findobj(Text):
+        content = text.get_text()
+        if has_cjk(content):
+            text.set_fontfamily([family, fonts.LATIN_FAMILY] if _is_math(content)
+                                else [fonts.LATIN_FAMILY, family])
+    return fig
+
+
+def _text_width(text: str) -> int:
+    """Width of ``text`` in Latin characters: a Chinese character is two wide."""
+    return len(text) + len(CJK_RE.findall(text))
 
 
 # ---------------------------------------------------------------- canvas
@@ -82,7 +133,8 @@ def fit(ax: Axes, margin: float = 0.25) -> None:
         ys += [box.y0, box.y1]
     for text in ax.texts:  # the anchor, and roughly how far the text reaches from it
         x, y = text.get_position()
-        reach = 0.075 * len(text.get_text()) if not text.get_text().startswith("$") else 0.2
+        content = text.get_text()
+        reach = 0.075 * _text_width(content) if not content.startswith("$") else 0.2
         left = {"left": 0.0, "center": reach, "right": 2 * reach}[text.get_ha()]
         xs += [x - left, x - left + 2 * reach]
         ys += [y - (0.3 if text.get_va() == "top" else 0.0),
@@ -359,6 +411,7 @@ def _finish(ax: Axes, title: str | None) -> None:
     if title:
         ax.set_title(title, fontsize=FONT_SIZE + 1)
     fit(ax)
+    use_cjk_fonts(ax.figure)
 
 
 def _words(ax: Axes, lay: Layout, words_in, words_out) -> None:
@@ -414,7 +467,7 @@ def many_to_many_diagram(T: int = 4, ax: Axes | None = None,
     fig, ax = _panel(ax, 1.4 + 1.3 * T, 3.6)
     lay = draw_unrolled(ax, T, inputs="all", outputs="all")
     _words(ax, lay, words_in, words_out)
-    _finish(ax, title)
+    _finish(ax, default_label(title, "many to many (aligned)", "many to many（對齊）"))
     return fig
 
 
@@ -436,12 +489,14 @@ def encoder_decoder_diagram(T_in: int = 3, T_out: int = 4, feedback: bool = Fals
     _words(ax, enc, words_in, None)
     _words(ax, dec, None, words_out)
     low = -DY * 0.95 - NODE_R - (0.55 if words_in is not None else 0.2)
-    for name, lay, steps in (("encoder", enc, T_in), ("decoder", dec, T_out)):
+    for name, lay, steps in ((_label_in("編碼器 encoder", "encoder"), enc, T_in),
+                             (_label_in("解碼器 decoder", "decoder"), dec, T_out)):
         x0 = lay.cells[(0, 0)][0]
         x1 = lay.cells[(0, steps - 1)][0]
         ax.text((x0 + x1) / 2, low, name, ha="center", va="top",
                 fontsize=FONT_SIZE - 1, style="italic", color=COLORS["note"])
-    _finish(ax, title)
+    _finish(ax, default_label(title, "many to many (encoder-decoder)",
+                              "many to many（encoder–decoder）"))
     return fig
 
 
@@ -453,13 +508,14 @@ def stacked_diagram(T: int = 4, layers: int = 3, ax: Axes | None = None,
     draw_unrolled(ax, T, inputs="all", outputs="all", layers=layers)
     for layer in range(layers):  # name the rows on the right
         x, y = (T - 1) * DX + CELL_W / 2 + 0.25, layer * DY
-        ax.text(x, y, f"layer {layer + 1}", ha="left", va="center",
+        ax.text(x, y, _label_in(f"第 {layer + 1} 層", f"layer {layer + 1}"), ha="left",
+                va="center",
                 fontsize=FONT_SIZE - 2, color=COLORS["note"])
     ax.annotate("", xy=(T * DX - 0.2, -DY * 1.55), xytext=(-0.4, -DY * 1.55),
                 arrowprops={"arrowstyle": "->", "color": COLORS["note"]})
-    ax.text(T * DX - 0.2, -DY * 1.55, " time", ha="left", va="center",
-            color=COLORS["note"], fontsize=FONT_SIZE - 2)
-    _finish(ax, title)
+    ax.text(T * DX - 0.2, -DY * 1.55, _label_in(" 時間 time", " time"), ha="left",
+            va="center", color=COLORS["note"], fontsize=FONT_SIZE - 2)
+    _finish(ax, default_label(title, "deep (stacked) RNN", "深度 RNN（stacked，多層堆疊）"))
     return fig
 
 
@@ -479,7 +535,9 @@ def unrolled_diagram(T: int = 4, ax: Axes | None = None,
                                                   else lay.cell_right(0, t - 1))
         ax.text((x0 + x1) / 2 + (NODE_R / 2 if t == 0 else 0), y0 + 0.12, "$W_h$",
                 ha="center", va="bottom", fontsize=FONT_SIZE - 1, color=COLORS["note"])
-    _finish(ax, title)
+    _finish(ax, default_label(
+        title, "one cell unrolled: the same $W_x$, $W_h$, $b$ at every step",
+        "同一個 cell 沿時間展開：每個 time step 都用同一組 $W_x$、$W_h$、$b$"))
     return fig
 
 

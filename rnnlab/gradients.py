@@ -4,6 +4,9 @@ Nothing here solves a graded exercise: the notebook hands in the students' Jacob
 clipping functions. ``train_cliff`` is Pascanu, Mikolov & Bengio's (2013) single-unit RNN
 with its own fused gradient; it runs no batch, input or read-out, so it cannot stand in
 for the generic ``rnn_forward``/``rnn_backward`` of 19-1 and 19-2.
+
+The figures' own labels are zh-TW where a CJK font is installed and English otherwise
+(:func:`rnnlab.fonts.label`); the labels a notebook passes are drawn as given.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import patheffects
+
+from rnnlab.diagrams import use_cjk_fonts
+from rnnlab.fonts import label
 
 # the cliff problem: h_t = tanh(h_{t-1} Wh + b) with one unit, h_0 = 0.5, loss (h_20 + 0.2)^2
 CLIFF_T = 20
@@ -167,15 +173,16 @@ def plot_log_curves(curves: Mapping[str, np.ndarray], ax=None, x=None, xlabel: s
     """Plot named curves on a log y axis against ``x`` (default 1, 2, ...); values that
     are zero, negative, inf or nan cannot be drawn there and are left out."""
     ax = _axes(ax)
-    for i, (label, y) in enumerate(curves.items()):
+    for i, (name, y) in enumerate(curves.items()):
         y = np.asarray(y, dtype=float)
         xs = np.arange(1, len(y) + 1) if x is None else np.asarray(x)
         keep = np.isfinite(y) & (y > 0)
         color = colors[i] if colors else f"C{i}"
-        ax.semilogy(xs[keep], y[keep], label=label, color=color)
+        ax.semilogy(xs[keep], y[keep], label=name, color=color)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=9)
+    use_cjk_fonts(ax.figure)  # labels a notebook wrote with rnnlab.fonts.label
     return ax
 
 
@@ -187,18 +194,21 @@ def plot_clip_geometry(g: np.ndarray, by_value: np.ndarray, by_norm: np.ndarray,
     c = threshold
     ax.add_patch(plt.Rectangle((-c, -c), 2 * c, 2 * c, fill=False, ls="--", color="C1"))
     ax.add_patch(plt.Circle((0, 0), c, fill=False, ls=":", color="C2"))
-    for vec, label, color, lw in ((g, "g", "0.55", 3.5), (by_value, "clip_by_value(g)", "C1", 2),
-                                  (by_norm, "clip_by_norm(g)", "C2", 2)):
+    for vec, name, color, lw in ((g, "g", "0.55", 3.5), (by_value, "clip_by_value(g)", "C1", 2),
+                                 (by_norm, "clip_by_norm(g)", "C2", 2)):
         ax.annotate("", xy=vec, xytext=(0, 0),
                     arrowprops={"arrowstyle": "->", "color": color, "lw": lw})
         angle = np.degrees(np.arctan2(vec[1], vec[0]))
-        ax.plot([], [], color=color, lw=lw, label=f"{label}: angle {angle:.1f} deg")
+        ax.plot([], [], color=color, lw=lw, label=label(f"{name}：角度 {angle:.1f}°",
+                                                        f"{name}: angle {angle:.1f} deg"))
     right, top = 1.15 * max(abs(g[0]), c), 1.25 * max(abs(g[1]), c)
     ax.set(xlim=(-1.15 * c, right), ylim=(-1.15 * c, top + 0.6 * c), aspect="equal",
            xlabel="$g_1$", ylabel="$g_2$",
-           title=f"clipping a gradient, threshold = max_norm = {c:g}")
+           title=label(f"梯度裁剪 (gradient clipping)，門檻 = max_norm = {c:g}",
+                       f"clipping a gradient, threshold = max_norm = {c:g}"))
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
+    use_cjk_fonts(ax.figure)
     return ax
 
 
@@ -227,12 +237,14 @@ def plot_cliff(histories: Mapping[str, dict], ax=None, w_range=(-1.0, 3.0),
     im = ax.contourf(W, B, loss, levels=levels, cmap="viridis_r")
     ax.contour(W, B, loss, levels=levels[::3][1:], colors="white", linewidths=0.5,
                alpha=0.6)
-    ax.figure.colorbar(im, ax=ax, label="loss $(h_{20} - y)^2$", ticks=levels[::6])
+    loss_name = "$(h_{20} - y)^2$"
+    ax.figure.colorbar(im, ax=ax, label=label(f"損失 loss {loss_name}", f"loss {loss_name}"),
+                       ticks=levels[::6])
     outline = [patheffects.withStroke(linewidth=3.5, foreground="white")]
-    for i, (label, hist) in enumerate(histories.items()):
+    for i, (name, hist) in enumerate(histories.items()):
         path = hist["path"]
         color = colors[i] if colors else f"C{i}"
-        ax.plot(path[:, 0], path[:, 1], ".-", color=color, lw=1.6, ms=4, label=label,
+        ax.plot(path[:, 0], path[:, 1], ".-", color=color, lw=1.6, ms=4, label=name,
                 path_effects=outline)
         inside = ((path[:, 0] >= w_range[0]) & (path[:, 0] <= w_range[1])
                   & (path[:, 1] >= b_range[0]) & (path[:, 1] <= b_range[1]))
@@ -240,12 +252,16 @@ def plot_cliff(histories: Mapping[str, dict], ax=None, w_range=(-1.0, 3.0),
             k = int(np.argmin(inside))
             exit_at = _clip_to_frame(path[k - 1], path[k], w_range, b_range)
             end = path[-1]
-            ax.annotate(f"{label}: leaves the map,\nends at ({end[0]:.0f}, {end[1]:.0f})",
+            where = f"({end[0]:.0f}, {end[1]:.0f})"
+            ax.annotate(label(f"{name}：離開地圖，\n最後停在 {where}",
+                              f"{name}: leaves the map,\nends at {where}"),
                         xy=exit_at, xytext=(-6, -8), textcoords="offset points",
                         ha="right", va="top", color=color, fontsize=9,
                         bbox={"boxstyle": "round", "fc": "white", "ec": color, "alpha": 0.9})
-    ax.plot(*CLIFF_START, "*", color="white", mec="k", ms=15, label="start")
+    ax.plot(*CLIFF_START, "*", color="white", mec="k", ms=15, label=label("起點", "start"))
     ax.set(xlim=w_range, ylim=b_range, xlabel="$W_h$", ylabel="$b$",
-           title="loss surface of a one-unit tanh RNN (T = 20)")
+           title=label("單一單元 tanh RNN 的 loss 地形（T = 20）",
+                       "loss surface of a one-unit tanh RNN (T = 20)"))
     ax.legend(fontsize=9, loc="lower left")
+    use_cjk_fonts(ax.figure)
     return ax

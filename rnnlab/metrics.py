@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from rnnlab.fonts import label
+
 
 def threshold_scan(y_true, proba, score: Callable, thresholds=None) -> tuple:
     """(thresholds, score of ``proba >= t`` for each threshold t), e.g. on validation data."""
@@ -63,12 +65,17 @@ def plot_threshold_scan(thresholds, values, chosen: float | None = None,
         fig, ax = plt.subplots(figsize=(5, 3.2))
     else:
         fig = ax.figure
+    from rnnlab.diagrams import use_cjk_fonts
+
     ax.plot(thresholds, values, "-", color="C0")
     if chosen is not None:
-        ax.axvline(chosen, color="C3", ls="--", lw=1, label=f"threshold {chosen:.2f}")
+        ax.axvline(chosen, color="C3", ls="--", lw=1,
+                   label=label(f"門檻 {chosen:.2f}", f"threshold {chosen:.2f}"))
         ax.legend()
-    ax.set_xlabel("decision threshold on P(spam)")
-    ax.set_ylabel(f"validation {score_name}")
-    ax.set_title(f"{score_name} vs threshold (validation)")
+    ax.set_xlabel(label("P(spam) 的決策門檻 (threshold)", "decision threshold on P(spam)"))
+    ax.set_ylabel(label(f"驗證集 {score_name}", f"validation {score_name}"))
+    ax.set_title(label(f"{score_name} 與門檻（驗證集）",
+                       f"{score_name} vs threshold (validation)"))
+    use_cjk_fonts(fig)
     fig.tight_layout()
     return fig

@@ -8,6 +8,9 @@ One convention for every table and figure of the course: classes in the order
 :data:`CLASS_ORDER` (ham, then spam: the negative class first, as scikit-learn sorts the
 labels), and a confusion matrix has the true class in its rows and the predicted class in
 its columns, ``[[TN, FP], [FN, TP]]``.
+
+Labels are zh-TW where a CJK font is installed and English otherwise
+(:func:`rnnlab.fonts.label`); the class names and TN/FP/FN/TP stay as they are.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+from rnnlab.diagrams import default_label, use_cjk_fonts
+from rnnlab.fonts import label as _label
 
 CLASS_ORDER = ("ham", "spam")  # negative first, as sklearn.metrics.confusion_matrix sorts
 CLASS_COLORS = {"ham": "#4C72B0", "spam": "#DD8452"}  # the same colours in every lab
@@ -55,8 +61,9 @@ def plot_class_balance(counts: Mapping[str, int], ax=None, title: str = "message
         ax.annotate(f"{value:,.0f}{share}", (bar.get_x() + bar.get_width() / 2, value),
                     ha="center", va="bottom", fontsize=FONT)
     ax.set_ylim(0, max(values.max(initial=0.0), 1) * 1.15)  # room for the annotations
-    ax.set_ylabel("messages")
-    ax.set_title(title)
+    ax.set_ylabel(_label("簡訊數", "messages"))
+    ax.set_title(default_label(title, "messages per class", "各類別的簡訊數"))
+    use_cjk_fonts(ax.figure)
     return ax
 
 
@@ -86,15 +93,20 @@ def plot_length_by_class(lengths: Sequence[float], labels: Sequence[str], ax=Non
         weights = np.full(values.shape, 1.0 / max(len(values), 1))
         clipped = np.minimum(values, top)  # the long tail is clipped into the last bin
         color = class_color(label, i)
+        median = f"{np.median(values):.0f}"
         ax.hist(clipped, bins=edges, weights=weights, alpha=0.45, color=color,
-                label=f"{label} (n={len(values):,}, median {np.median(values):.0f})")
+                label=_label(f"{label} (n={len(values):,}，中位數 {median})",
+                             f"{label} (n={len(values):,}, median {median})"))
         ax.hist(clipped, bins=edges, weights=weights, histtype="step", color=color, lw=1.5)
-    ax.set_xlabel(xlabel + (f" (values > {top:g} in the last bin)" if upper is not None else ""))
-    ax.set_ylabel("share of the class")
+    last_bin = _label(f"（> {top:g} 的值畫在最後一格）", f" (values > {top:g} in the last bin)")
+    ax.set_xlabel(default_label(xlabel, "length", "長度")
+                  + (last_bin if upper is not None else ""))
+    ax.set_ylabel(_label("占該類別的比例", "share of the class"))
     ax.set_ylim(0, ax.get_ylim()[1] * 1.3)  # headroom: the legend never covers a bar
     ax.legend(frameon=False, fontsize=FONT, loc="upper right")
     if title:
         ax.set_title(title)
+    use_cjk_fonts(ax.figure)
     return ax
 
 
@@ -116,7 +128,8 @@ def draw_confusion(matrix, names: Sequence[str] = CLASS_ORDER, ax=None,
                     va="center", color="white" if dark else "black", fontsize=FONT)
     ax.set_xticks([0, 1], [f"predicted {n}" for n in names])
     ax.set_yticks([0, 1], [f"true {n}" for n in names])
-    ax.set_title(title)
+    ax.set_title(default_label(title, "confusion matrix", "混淆矩陣 confusion matrix"))
+    use_cjk_fonts(ax.figure)
     return ax
 
 

@@ -1,8 +1,8 @@
 """Figures of Lab02 (sentences -> tokens -> ids -> padded batches).
 
 Each function draws values the notebook has already computed (token counts, lengths, a
-padded batch) on ``ax`` (a new figure when it is None) and returns the Axes. Labels are in
-English because the course machines have no CJK font; the notebooks explain in zh-TW.
+padded batch) on ``ax`` (a new figure when it is None) and returns the Axes. Labels are
+zh-TW where a CJK font is installed and English otherwise (:func:`rnnlab.fonts.label`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from collections.abc import Iterable, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
+
+from rnnlab.diagrams import default_label, use_cjk_fonts
+from rnnlab.fonts import label as _label
 
 CLASS_COLORS = {"ham": "#4C72B0", "spam": "#DD8452"}  # the colours of the other labs
 PAD_COLOR = "#E6E6E6"
@@ -40,26 +43,28 @@ def plot_token_lengths(lengths: Sequence[int], labels: Sequence[str] | None = No
     upper = int(lengths.max()) if upper is None else int(upper)
     bins = np.arange(0, upper + 2) - 0.5  # one bar per length
     if labels is None:
-        ax.hist(lengths, bins=bins, color=TOKEN_COLOR, label="messages")
+        ax.hist(lengths, bins=bins, color=TOKEN_COLOR, label=_label("簡訊", "messages"))
     else:
         labels = np.asarray(labels)
         groups = sorted(set(labels.tolist()))
         ax.hist([lengths[labels == g] for g in groups], bins=bins, stacked=True,
                 color=[CLASS_COLORS.get(g, "#55A868") for g in groups], label=groups)
-    ax.set_xlabel("number of tokens")
-    ax.set_ylabel("messages")
+    ax.set_xlabel(_label("token 數", "number of tokens"))
+    ax.set_ylabel(_label("簡訊數", "messages"))
     ax.set_xlim(-0.5, upper + 0.5)
     beyond = int(np.sum(lengths > upper))
     if beyond:
-        ax.annotate(f"{beyond} longer messages not shown (max {lengths.max()})",
+        ax.annotate(_label(f"另有 {beyond} 則更長的簡訊沒畫出（最長 {lengths.max()}）",
+                           f"{beyond} longer messages not shown (max {lengths.max()})"),
                     (1, 0.02), xycoords="axes fraction", xytext=(-6, 0),
                     textcoords="offset points", ha="right", fontsize=8, color="#555555")
 
     cdf = ax.twinx()
     xs = np.sort(lengths)
-    cdf.plot(xs, np.arange(1, len(xs) + 1) / len(xs), color="black", lw=1.5, label="CDF")
+    cdf.plot(xs, np.arange(1, len(xs) + 1) / len(xs), color="black", lw=1.5,
+             label=_label("累積分布 CDF", "CDF"))
     cdf.set_ylim(0, 1.02)
-    cdf.set_ylabel("share of messages with <= x tokens")
+    cdf.set_ylabel(_label("token 數 <= x 的簡訊比例", "share of messages with <= x tokens"))
     for i, p in enumerate(percentiles):
         value = np.percentile(lengths, p)
         cdf.axvline(value, color=READ_COLOR, ls="--", lw=1.2)
@@ -69,7 +74,9 @@ def plot_token_lengths(lengths: Sequence[int], labels: Sequence[str] | None = No
     handles, names = ax.get_legend_handles_labels()
     more, more_names = cdf.get_legend_handles_labels()
     ax.legend(handles + more, names + more_names, loc="center right", fontsize=9)
-    ax.set_title(title)
+    ax.set_title(default_label(title, "tokens per message (training split)",
+                               "每則簡訊的 token 數（訓練集）"))
+    use_cjk_fonts(ax.figure)
     return ax
 
 
@@ -86,15 +93,19 @@ def plot_vocab_coverage(counts: Iterable[int], marks: Iterable[int] = (1000, 200
     for k in marks:
         if k <= len(counts):
             ax.plot([k], [coverage[k - 1]], "o", color=READ_COLOR)
-            ax.annotate(f"top {k:,}: {coverage[k - 1]:.1%}", (k, coverage[k - 1]),
+            ax.annotate(_label(f"前 {k:,} 個字：{coverage[k - 1]:.1%}",
+                               f"top {k:,}: {coverage[k - 1]:.1%}"), (k, coverage[k - 1]),
                         xytext=(6, -14), textcoords="offset points", ha="left", fontsize=9)
     ax.set_xscale("log")
     ax.set_xlim(0.8, len(counts) * 4)  # room for the last annotation
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel("k most frequent words kept (log scale)")
-    ax.set_ylabel("share of token occurrences")
+    ax.set_xlabel(_label("保留最常見的 k 個字（對數刻度）",
+                         "k most frequent words kept (log scale)"))
+    ax.set_ylabel(_label("涵蓋的 token 出現次數比例", "share of token occurrences"))
     ax.grid(alpha=0.3)
-    ax.set_title(title)
+    ax.set_title(default_label(title, "how much of the text the top words cover",
+                               "最常見的字涵蓋了多少文字"))
+    use_cjk_fonts(ax.figure)
     return ax
 
 
@@ -117,7 +128,8 @@ def plot_padded_batch(batch, ax=None, title: str | None = None, pad_value: int =
     ax.add_patch(plt.Rectangle((t - 1.5, -0.5), 1, n, fill=False, ec=READ_COLOR, lw=2.5,
                                clip_on=False))
     ax.set_xticks(range(t), [f"{j + 1}" for j in range(t)], fontsize=8)
-    ax.set_xlabel("time step t (the RNN reads left to right; red: last step T)")
+    ax.set_xlabel(_label("time step t（RNN 由左往右讀；紅框：最後一步 T）",
+                         "time step t (the RNN reads left to right; red: last step T)"))
     ax.set_yticks(range(n), row_labels if row_labels is not None else range(n), fontsize=8)
     ax.set_xticks(np.arange(-0.5, t), minor=True)
     ax.set_yticks(np.arange(-0.5, n), minor=True)
@@ -125,4 +137,5 @@ def plot_padded_batch(batch, ax=None, title: str | None = None, pad_value: int =
     ax.tick_params(which="minor", length=0)
     if title:
         ax.set_title(title)
+    use_cjk_fonts(ax.figure)
     return ax
