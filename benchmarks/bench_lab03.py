@@ -6,7 +6,8 @@ against the same model in PyTorch.
 Scores: the solution notebook's own pipeline (its answer cells, then its provided cells up to
 ``train_step``, executed here) trained as in the notebook with each seed (initialisation and
 batch order), the threshold chosen on the validation split; prints test MCC and accuracy
-per seed and their mean, for the model and for 選讀 B's memoryless variant (W_h = 0, frozen).
+per seed and their mean, for the model and for section 8's (選讀) memoryless variant
+(W_h = 0, frozen).
 Timing: the same model in PyTorch (embedding -> tanh RNN -> masked mean + max pooling ->
 linear; BCE, global-norm clipping at 5, Adam) on the same batches, with the same thread
 budget; prints the best epoch time of each and the ratio numpy / PyTorch (goal <= 1.5).

@@ -261,10 +261,8 @@ def test_threshold_is_the_middle_of_the_near_best_plateau():
 
 # ---------------------------------------------------------------- the checks name mistakes
 def _forward_without_mask(h, mask, w, c):
-    H = h.shape[2]
     pooled = np.concatenate([h.mean(axis=1), h.max(axis=1)], axis=1)
-    return pooled @ w + c, (mask, np.full((len(h), 1), float(h.shape[1])),
-                            h.argmax(axis=1), pooled, w, H)
+    return pooled @ w + c, (np.ones_like(mask), h.argmax(axis=1), pooled, w)
 
 
 def _forward_divides_by_T(h, mask, w, c):
@@ -298,8 +296,11 @@ def _forward_max_first(h, mask, w, c):
 
 
 def _backward_no_length(dlogits, cache):
-    mask, lengths, top, pooled, w, H = cache
-    return BWD(dlogits, (mask, np.ones_like(lengths), top, pooled, w, H))
+    mask, top, pooled, w = cache
+    H = top.shape[1]
+    dh, dw, dc = BWD(dlogits, cache)
+    mean_part = mask[:, :, None] * (dlogits[:, None] * w[:H])[:, None, :]
+    return dh - mean_part / mask.sum(axis=1)[:, None, None] + mean_part, dw, dc
 
 
 def _backward_dc_mean(dlogits, cache):
@@ -308,9 +309,9 @@ def _backward_dc_mean(dlogits, cache):
 
 
 def _backward_max_everywhere(dlogits, cache):
-    mask, lengths, top, pooled, w, H = cache
-    dh, dw, dc = BWD(dlogits, (mask, lengths, top, pooled, np.concatenate(
-        [w[:H], np.zeros(H)]), H))
+    mask, top, pooled, w = cache
+    H = top.shape[1]
+    dh, dw, dc = BWD(dlogits, (mask, top, pooled, np.concatenate([w[:H], np.zeros(H)])))
     return dh + mask[:, :, None] * (dlogits[:, None] * w[H:])[:, None, :], dw, dc
 
 

@@ -3,8 +3,8 @@ read-outs and backwards that earn full marks, and one-mistake submissions with t
 points each must get (see ``autograder/tests/cases/__init__.py``).
 
 An alternative replaces one answer cell and keeps the reference in the other, so the
-alternatives of readout_forward return the reference's cache layout
-``(mask, lengths, top, pooled, w, H)`` and those of readout_backward read it.
+alternatives of readout_forward return the reference's cache layout ``(mask, top, pooled,
+w)`` (top: the time step of each dimension's max) and those of readout_backward read it.
 """
 
 from autograder.tests.cases import Mistake
@@ -16,26 +16,22 @@ FORWARD_ROW_LOOP = HEAD + '''def readout_forward(h, mask, w, c):
     N, T, H = h.shape
     pooled = np.zeros((N, 2 * H))
     top = np.zeros((N, H), dtype=int)
-    lengths = np.zeros((N, 1))
     for n in range(N):
         steps = np.flatnonzero(mask[n])      # the real time steps of row n
         real = h[n, steps]                   # (L_n, H), a copy
-        lengths[n] = len(steps)
         pooled[n, :H] = real.mean(axis=0)
         top[n] = steps[real.argmax(axis=0)]
         pooled[n, H:] = real.max(axis=0)
     logits = pooled @ w + c
-    return logits, (mask, lengths, top, pooled, w, H)
+    return logits, (mask, top, pooled, w)
 '''
 FORWARD_MASKED_ARRAY = HEAD + '''def readout_forward(h, mask, w, c):
-    H = h.shape[2]
     hidden = np.ma.masked_array(h, mask=np.broadcast_to(~mask[:, :, None], h.shape))
     mean = hidden.mean(axis=1).filled(0.0)
     top = hidden.argmax(axis=1, fill_value=-np.inf)
     biggest = hidden.max(axis=1).filled(0.0)
     pooled = np.hstack([mean, biggest])
-    lengths = mask.sum(axis=1, keepdims=True).astype(float)
-    return pooled.dot(w) + c, (mask, lengths, top, pooled, w, H)
+    return pooled.dot(w) + c, (mask, top, pooled, w)
 '''
 FORWARD_EINSUM_COPY = HEAD + '''def readout_forward(h, mask, w, c):
     N, T, H = h.shape
@@ -48,18 +44,19 @@ FORWARD_EINSUM_COPY = HEAD + '''def readout_forward(h, mask, w, c):
     biggest = masked.max(axis=1)
     pooled = np.concatenate((mean, biggest), axis=-1)
     logits = pooled @ w[:, None]
-    return logits[:, 0] + c, (mask, lengths, top, pooled, w, H)
+    return logits[:, 0] + c, (mask, top, pooled, w)
 '''
 
 # ---------------------------------------------------------------- readout_backward
 BACKWARD_LOOPS = HEAD + '''def readout_backward(dlogits, cache):
-    mask, lengths, top, pooled, w, H = cache
+    mask, top, pooled, w = cache
     N, T = mask.shape
+    H = top.shape[1]
     dh = np.zeros((N, T, H))
     for n in range(N):
         for t in range(T):
             if mask[n, t]:
-                dh[n, t] += dlogits[n] * w[:H] / lengths[n, 0]
+                dh[n, t] += dlogits[n] * w[:H] / mask[n].sum()
         for j in range(H):
             dh[n, top[n, j], j] += dlogits[n] * w[H + j]
     dw = np.zeros(2 * H)
@@ -68,7 +65,9 @@ BACKWARD_LOOPS = HEAD + '''def readout_backward(dlogits, cache):
     return dh, dw, float(np.sum(dlogits))
 '''
 BACKWARD_PUT_ALONG_AXIS = HEAD + '''def readout_backward(dlogits, cache):
-    mask, lengths, top, pooled, w, H = cache
+    mask, top, pooled, w = cache
+    H = len(w) // 2
+    lengths = np.count_nonzero(mask, axis=1)[:, None]
     dpooled = np.outer(dlogits, w)
     dmean, dmax = dpooled[:, :H], dpooled[:, H:]
     dh = np.where(mask[:, :, None], (dmean / lengths)[:, None, :], 0.0)
@@ -77,10 +76,11 @@ BACKWARD_PUT_ALONG_AXIS = HEAD + '''def readout_backward(dlogits, cache):
     return dh + spike, dlogits @ pooled, dlogits.sum()
 '''
 BACKWARD_ONE_HOT = HEAD + '''def readout_backward(dlogits, cache):
-    mask, lengths, top, pooled, w, H = cache
+    mask, top, pooled, w = cache
     N, T = mask.shape
+    H = top.shape[1]
     one_hot = (np.arange(T)[None, :, None] == top[:, None, :])     # (N, T, H)
-    share = mask[:, :, None] / lengths[:, :, None]                 # 1/L_n at real steps
+    share = mask[:, :, None] / mask.sum(axis=1)[:, None, None]     # 1/L_n at real steps
     dh = dlogits[:, None, None] * (share * w[None, None, :H] + one_hot * w[None, None, H:])
     return dh, np.einsum("n,nk->k", dlogits, pooled), np.array(dlogits.sum())
 '''
@@ -93,7 +93,7 @@ ALTERNATIVES = {
 # ---------------------------------------------------------------- one mistake each
 REFERENCE_TAIL = '''    pooled = np.concatenate([mean, maxed], axis=1)
     top = np.where(m, h, -np.inf).argmax(axis=1)
-    return pooled @ w + c, (mask, lengths, top, pooled, w, h.shape[2])
+    return pooled @ w + c, (mask, top, pooled, w)
 '''
 
 
@@ -107,8 +107,10 @@ def _forward(body: str) -> str:
 def _backward(mean_part: str, max_part: str, dc: str = "dlogits.sum()") -> str:
     """readout_backward of the reference's cache with the given lines."""
     return (HEAD + "def readout_backward(dlogits, cache):\n"
-            "    mask, lengths, top, pooled, w, H = cache\n"
+            "    mask, top, pooled, w = cache\n"
             "    N, T = mask.shape\n"
+            "    H = top.shape[1]\n"
+            "    lengths = mask.sum(axis=1, keepdims=True)\n"
             "    dpooled = dlogits[:, None] * w\n"
             f"    dh = {mean_part}\n"
             "    rows, dims = np.ogrid[:N, :H]\n"
@@ -196,8 +198,10 @@ MISTAKES = [
         name="backward_changes_the_cache",
         cell="readout_backward",
         source=(HEAD + "def readout_backward(dlogits, cache):\n"
-                "    mask, lengths, top, pooled, w, H = cache\n"
+                "    mask, top, pooled, w = cache\n"
                 "    N, T = mask.shape\n"
+                "    H = top.shape[1]\n"
+                "    lengths = mask.sum(axis=1, keepdims=True)\n"
                 "    pooled *= dlogits[:, None]  # in place: the cache changes\n"
                 "    dw = pooled.sum(axis=0)\n"
                 "    dpooled = dlogits[:, None] * w\n"
