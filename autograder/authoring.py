@@ -68,7 +68,10 @@ def notebook(cells: list):
     """A notebook with the course kernelspec and no outputs."""
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    nb.metadata["language_info"] = {"name": "python"}
+    from rnnlab.kernel import LANGUAGE_INFO
+
+    # what the course kernel reports: a notebook that carries it opens unmodified
+    nb.metadata["language_info"] = dict(LANGUAGE_INFO)
     return nb
 
 
