@@ -153,7 +153,8 @@ def spec_to_json(spec: AssignmentSpec) -> dict:
         k = c.check
         return {"kind": c.kind, "name": k.name, "code": k.code, "inputs": c.inputs,
                 "expected": to_json(c.expected), "message": c.message, "compare": k.compare,
-                "rtol": k.rtol, "atol": k.atol, "weight": k.weight}
+                "rtol": k.rtol, "atol": k.atol, "weight": k.weight, "gated": k.gated,
+                "retests": k.retests}
 
     return {"format": 1, "name": spec.name, "answer_ids": spec.answer_ids,
             "tests": [{"grade_id": t.grade_id, "points": t.points, "requires": t.requires,
@@ -168,7 +169,8 @@ def spec_from_json(data: dict, source: Path | None = None) -> AssignmentSpec:
 
     def check(d: dict) -> CheckSpec:
         probe = Check(d["name"], d["code"], expected=None, message=d["message"],
-                      compare=d["compare"], rtol=d["rtol"], atol=d["atol"], weight=d["weight"])
+                      compare=d["compare"], rtol=d["rtol"], atol=d["atol"], weight=d["weight"],
+                      gated=bool(d.get("gated")), retests=str(d.get("retests", "")))
         return CheckSpec(d["kind"], probe, from_json(d["expected"]), d["inputs"], d["message"])
 
     tests = [TestSpec(t["grade_id"], float(t["points"]), [check(c) for c in t["checks"]],

@@ -279,7 +279,9 @@ def bwrap_command(iso: Isolation, argv: list[str], *, env: dict[str, str], cwd: 
                      "--chdir", cwd, "--unshare-all", "--unshare-user",
                      "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
                      "--cap-drop", "ALL", "--die-with-parent", "--new-session",
-                     "--hostname", "sandbox", "--clearenv"]
+                     # no reaper: the reported child-pid is the command itself, which goes
+                     # into the pids cgroup before it runs any student code
+                     "--as-pid-1", "--hostname", "sandbox", "--clearenv"]
         if iso.disable_userns:
             cmd.argv.append("--disable-userns")
         for key, value in env.items():
@@ -554,8 +556,9 @@ class Child:
     def call(self, request: dict, timeout: float) -> dict:
         """Send ``request`` (an ``id`` is added) and return the child's reply to it."""
         self._next_id += 1
+        nonce = uuid.uuid4().hex  # unknown to anything that ran before this request
         deadline = time.monotonic() + timeout
-        self._write(wire.dumps(dict(request, id=self._next_id)), deadline)
+        self._write(wire.dumps(dict(request, id=self._next_id, nonce=nonce)), deadline)
         while True:
             line = self._readline(deadline)
             try:
@@ -564,9 +567,10 @@ class Child:
                 raise ChildProtocolError(f"invalid reply: {exc}") from None
             if type(reply) is not dict:
                 raise ChildProtocolError("invalid reply")
-            if reply.get("id") == self._next_id:
+            if reply.get("id") == self._next_id and reply.get("nonce") == nonce:
                 return reply
-            # a stale or forged line (e.g. from a process the student forked): ignore it
+            # a stale or forged line (written by an answer cell, or a process the student
+            # forked): ignore it
 
     def _write(self, data: bytes, deadline: float) -> None:
         """Send ``data`` without ever blocking past ``deadline`` (a worker that stopped

@@ -244,33 +244,83 @@ def run_probe(code: str, inputs: dict, namespace: dict, time_limit: float,
     return True, out
 
 
+# ---------------------------------------------------------------- the machinery stays intact
+GUARDED = ("numpy", "rnnlab", "builtins", "copy", "math", "json", "base64", "io", "signal",
+           "contextlib", "warnings", "traceback", "linecache", "__main__")
+TAMPERED = ("error", "程式在評分時改寫了 numpy、rnnlab 或 Python 內建的函式 (monkeypatch)："
+                     "這一項檢查不予計分；請刪除這些修改")
+
+
+class Guard:
+    """The modules that probes rely on, as they were before any student code ran.
+
+    Student code may rebind their attributes (``numpy.allclose = ...``), or replace them in
+    ``sys.modules``, to fool a probe's own computations: :meth:`restore` puts everything
+    back before each probe (undoing what answer cells did), and :meth:`tampered` tells when
+    the student's functions did it during a probe (whose result is then not trusted).
+    """
+
+    def __init__(self):
+        self.modules = {name: module for name, module in sys.modules.items()
+                        if name.split(".")[0] in GUARDED and isinstance(
+                            getattr(module, "__dict__", None), dict)}
+        self.saved = {name: dict(module.__dict__) for name, module in self.modules.items()}
+
+    def tampered(self) -> bool:
+        """Whether a guarded module was replaced, or one of its names rebound or deleted
+        (names added later, e.g. a submodule imported on first use, are no tampering)."""
+        for name, module in self.modules.items():
+            if sys.modules.get(name) is not module:
+                return True
+            current, saved = module.__dict__, self.saved[name]
+            if any(current.get(k, saved) is not v for k, v in saved.items()):
+                return True
+        return False
+
+    def restore(self) -> None:
+        for name, module in self.modules.items():
+            sys.modules[name] = module
+            current, saved = module.__dict__, self.saved[name]
+            for key, value in saved.items():
+                if current.get(key, saved) is not value:
+                    current[key] = value
+
+
 def serve(proto_in, proto_out) -> None:
     """Answer requests until stdin closes: ``exec`` (an answer cell) and ``probe``."""
     namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
     namespace["get_ipython"] = lambda: _NoIPython(namespace)
+    guard = Guard()
     for line in proto_in:
         request = json.loads(line)
-        rid = request["id"]
+        # the reply carries the request's nonce: replies forged before it was sent (by an
+        # answer cell writing into the protocol pipe) cannot match it
+        rid = {"id": request["id"], "nonce": request.get("nonce")}
         if request["op"] == "exec":
             error = run_cell(request["name"], request["source"], namespace,
                              request["time_limit"])
-            reply = {"id": rid, "ok": error is None, "error": error}
+            reply = {**rid, "ok": error is None, "error": error}
         elif request["op"] == "probe":
             started = time.monotonic()
+            if guard.tampered():  # an answer cell or an earlier probe patched the machinery
+                guard.restore()
             ok, value = run_probe(request["code"], decode(request["inputs"]), namespace,
                                   request["time_limit"], str(request.get("name", "probe")))
+            if guard.tampered():  # the student's functions patched it during this probe
+                guard.restore()
+                ok, value = False, TAMPERED
             # slow: it ran into the time limit, so the parent skips the test's other probes
             slow = time.monotonic() - started >= 0.9 * request["time_limit"]
-            reply = {"id": rid, "ok": ok, "slow": slow}
+            reply = {**rid, "ok": ok, "slow": slow}
             if ok:
                 try:
                     reply["out"] = encode(value)
                 except (WireError, RecursionError) as exc:
-                    reply = {"id": rid, "ok": False, "error": str(exc)}
+                    reply = {**rid, "ok": False, "error": str(exc)}
             else:
                 reply["failure"], reply["error"] = value
         else:
-            reply = {"id": rid, "ok": False, "error": f"unknown op {request['op']!r}"}
+            reply = {**rid, "ok": False, "error": f"unknown op {request['op']!r}"}
         proto_out.write(dumps(reply))
         proto_out.flush()
 
@@ -285,7 +335,14 @@ def main() -> None:
     os.dup2(null, 0)
     os.close(null)
     os.dup2(2, 1)
-    import rnnlab.checking  # noqa: F401 - imported before any student code runs
+    # everything probes use, imported (and guarded) before any student code runs
+    import rnnlab.checking  # noqa: F401
+
+    for extra in ("rnnlab.checks.factories", "rnnlab.gradcheck"):  # absent from some bundles
+        try:
+            __import__(extra)
+        except ImportError:
+            pass
 
     _apply_limits(limits)
     serve(proto_in, proto_out)

@@ -59,6 +59,9 @@ class Check:
         never rules).
     integration: the check also exercises the graded functions this test requires
         (``REQUIRES`` of the check module); at most one per test cell.
+    gated: a check of form rather than value (a type, a shape, inputs left unchanged, an
+        empty input): it counts only when at least one ungated check of its test cell
+        passes, so a function that does nothing (``return None``, zeros) earns nothing.
     """
 
     name: str
@@ -72,6 +75,7 @@ class Check:
     weight: float = 1.0
     retests: str = ""
     integration: bool = False
+    gated: bool = False
 
 
 # ---------------------------------------------------------------- results
@@ -100,6 +104,8 @@ class CheckResult:
     message: str = ""
     detail: str = ""
     failure: str = ""
+    gated: bool = False
+    retests: str = ""  # hidden checks: the public check whose rule they re-test
 
     @property
     def text(self) -> str:
@@ -138,8 +144,26 @@ class TestResult:
 
 def grade_test(grade_id: str, max_points: float, checks: Sequence[CheckResult],
                blocked_by: Sequence[str] = ()) -> TestResult:
-    """The one place a test cell's score is decided (notebook and harness alike)."""
-    return TestResult(grade_id, float(max_points), list(checks), list(blocked_by))
+    """The one place a test cell's score is decided (notebook and harness alike).
+
+    Gated checks (form, not value) count only when an ungated check passed: otherwise they
+    are failed as ``skipped`` (their cause is the value checks', so no message of theirs).
+    A public check counts only when the hidden checks that re-test its rule pass too: a
+    rule holds on other inputs or not at all (code that hard-codes the public inputs'
+    answers earns nothing for them).
+    """
+    checks = list(checks)
+    broken = {c.retests for c in checks if c.kind == "hidden" and c.retests and not c.passed}
+    if broken:
+        checks = [CheckResult(c.name, False, c.weight, c.kind, c.message,
+                              "這條規則在其他輸入（隱藏測試）上沒有成立", "skipped", c.gated)
+                  if c.kind == "public" and c.passed and c.name in broken else c
+                  for c in checks]
+    if checks and not any(c.passed for c in checks if not c.gated):
+        checks = [CheckResult(c.name, False, c.weight, c.kind, c.message,
+                              c.detail or "這個函式還沒有算出任何正確的值", "skipped", True)
+                  if c.gated and c.passed else c for c in checks]
+    return TestResult(grade_id, float(max_points), checks, list(blocked_by))
 
 
 # ---------------------------------------------------------------- plain data
@@ -436,16 +460,18 @@ def judge(check: Check, outcome: tuple[bool, Any], expected: Any, kind: str = "p
     """
     message = check.message if message is None else message
     ok, value = outcome
+    links = {"gated": check.gated, "retests": check.retests}
     if not ok:
         failure = value.failure if isinstance(value, ProbeError) else "invalid"
-        return CheckResult(check.name, False, check.weight, kind, message, str(value), failure)
+        return CheckResult(check.name, False, check.weight, kind, message, str(value), failure,
+                           **links)
     try:
         diff = compare(value, expected, check.compare, check.rtol, check.atol)
     except Exception as exc:  # noqa: BLE001 - e.g. an int too large for numpy
         diff = f"無法比較回傳值 ({type(exc).__name__}: {exc})"
     if diff is None:
-        return CheckResult(check.name, True, check.weight, kind)
-    return CheckResult(check.name, False, check.weight, kind, message, diff, "wrong")
+        return CheckResult(check.name, True, check.weight, kind, **links)
+    return CheckResult(check.name, False, check.weight, kind, message, diff, "wrong", **links)
 
 
 def probe(check: Check, namespace: Mapping[str, Any],

@@ -242,3 +242,24 @@ def test_pinned_values_round_trip_through_json():
              "b": np.zeros((0, 3), dtype=np.int32), "c": 0.1 + 0.2}
     again = from_json(json.loads(json.dumps(to_json(value))))
     assert compare(again, value, "equal") is None
+
+
+def test_a_function_that_does_nothing_earns_nothing_for_its_form():
+    """Gated checks (form: shape, type, inputs unchanged) count only next to a passing value
+    check: `return np.zeros(...)` passes the shape check but earns 0."""
+    def zeros(x):
+        return np.zeros_like(x)
+
+    def half_right(x):
+        return x * 2 if x.size > 2 else np.zeros_like(x)
+
+    checks = [Check("shape", "out = f(x).shape", {"x": np.ones(3)}, (3,), "shape", gated=True),
+              Check("doubles", "out = f(x)", {"x": np.ones(3)}, np.full(3, 2.0), "times 2"),
+              Check("small", "out = f(x)", {"x": np.ones(2)}, np.full(2, 2.0), "small")]
+    nothing = grade_test("t", 3, run_checks(checks, {"f": zeros}))
+    assert nothing.points == 0 and nothing.checks[0].failure == "skipped"
+    lines = feedback(nothing)
+    assert [line for line in lines if line.startswith("  - ")] == ["  - times 2", "  - small"]
+    assert "shape" not in "\n".join(lines), "a skipped form check says nothing"
+    some = grade_test("t", 3, run_checks(checks, {"f": half_right}))
+    assert some.points == 2 and some.checks[0].passed

@@ -691,3 +691,16 @@ def test_the_hostile_corpus_as_an_ordinary_user(tmp_path):
     for name in ("remount_and_plant", "open_by_handle", "read_secrets", "write_files"):
         assert scores[name] == full, (name, scores)
     assert "LEAKED" not in text and "PLANTED" not in text
+
+
+def test_the_sandboxed_command_is_the_process_put_in_the_pids_cgroup(isolation):
+    """bubblewrap runs the worker as pid 1 (no reaper): the pid it reports is the worker's,
+    which enters the pids cgroup before any student code, so every fork is counted."""
+    from autograder.sandbox import Child
+
+    with Child(isolation, FAST) as child:
+        reply = child.call({"op": "probe", "code": "import os\nout = [os.getpid(), os.getppid()]",
+                            "name": "pid", "inputs": wire.encode({}), "time_limit": 5}, 30)
+        assert wire.decode(reply["out"]) == [1, 0]
+        if child._cgroup is not None:
+            assert child.pid in child._cgroup.pids()

@@ -20,9 +20,14 @@ from rnnlab.checks import blocked_by, public_checks
 
 
 def hidden_checks(assignment: str, grade_id: str) -> list[Check]:
-    """The hidden checks of one test cell (``grade_id``) of ``assignment``."""
+    """The hidden checks of one test cell (``grade_id``) of ``assignment``; a check that
+    re-tests a gated public check (form, not value) is gated too."""
+    from dataclasses import replace
+
     module = importlib.import_module(f"autograder.hidden.{assignment}")
-    return list(module.CHECKS.get(grade_id, []))
+    gated = {c.name for c in public_checks(assignment, grade_id, resolve=False) if c.gated}
+    return [replace(c, gated=True) if c.retests in gated else c
+            for c in module.CHECKS.get(grade_id, [])]
 
 
 def hidden_messages(assignment: str, grade_id: str, checks: list[Check]) -> list[str]:

@@ -30,7 +30,8 @@ SAME_FUNCTION = "same:stub_first_function"
 
 @dataclass(frozen=True)
 class Expect:
-    """``score``: a number, "full", "zero", "partial", "same:<case>" (equal score and
+    """``score``: a number, "full", "zero", "partial", "not_full" (less than the maximum:
+    zero when every test depends on that function), "same:<case>" (equal score and
     equal failed tests) or "at_most:<case>" (no more than that case); ``needs``: "bwrap"
     or "pids" when only a sandbox / a process limit makes the outcome hold (the case is
     skipped elsewhere)."""
@@ -199,6 +200,20 @@ MEMORY_IN_FUNCTION = ("\n\ndef {f}(*args, **kwargs):\n    hog = []\n    while Tr
                       "        hog.append(bytearray(2**26))\n")
 OS_EXIT_IN_FUNCTION = "\n\ndef {f}(*args, **kwargs):\n    import os\n    os._exit(0)\n"
 NOT_IMPLEMENTED = "\n\ndef {f}(*args, **kwargs):\n    raise NotImplementedError()\n"
+PATCH_WHEN_CALLED = '''
+
+
+def {f}(*args, **kwargs):
+    """Does nothing right, but rewrites what a probe would compare with, when called."""
+    import builtins
+    import numpy
+    import rnnlab.checking
+    numpy.array_equal = numpy.allclose = lambda *a, **k: True
+    numpy.isclose = lambda a, b, *r, **k: numpy.ones(numpy.shape(a), bool)
+    builtins.isinstance = lambda *a: True
+    rnnlab.checking.compare = lambda *a, **k: None
+    return None
+'''
 
 
 FORGED_REPLIES = '''import json as _json, os as _os
@@ -324,6 +339,20 @@ if _os.fork() == 0:
 
 
 # ---------------------------------------------------------------- the generic corpus
+def first_graded_cell(assignment: str, nb: dict, answers: list[str]) -> str:
+    """The first answer cell that a test cell grades (a check calls one of its functions):
+    Lab03's first cells are pastes of earlier notebooks, checked but not graded there."""
+    import importlib
+
+    module = importlib.import_module(f"rnnlab.checks.{assignment}")
+    code = "\n".join(c.code for checks in module.CHECKS.values() for c in checks)
+    for gid in answers:
+        names = re.findall(r"^def (\w+)\(", source_of(nb, gid), flags=re.M)
+        if any(re.search(rf"\b{n}\(", code) for n in names):
+            return gid
+    return answers[0]
+
+
 def release_notebook(assignment: str) -> Path:
     return REPO / "notebooks" / assignment / f"{assignment}.ipynb"
 
@@ -336,7 +365,7 @@ def generic_cases(assignment: str, env: Env, solution: Path | None = None,
     stub = Path(stub or release_notebook(assignment))
     sol = read(solution)
     answers = answer_ids(sol)
-    first = answers[0]
+    first = first_graded_cell(assignment, sol, answers)
     first_src = source_of(sol, first)
     if stub.exists():
         stub_nb = read(stub)
@@ -377,10 +406,10 @@ def generic_cases(assignment: str, env: Env, solution: Path | None = None,
     cases = [
         C("solution", dump(sol), full, "the source notebook itself"),
         C("stub", dump(stub_nb), zero, "the release, nothing implemented"),
-        C("stub_first_cell", cell(stub_first), Expect(score="partial"),
-          "oracle: first answer cell left as in the release"),
+        C("stub_first_cell", cell(stub_first), Expect(score="not_full"),
+          "oracle: first graded answer cell left as in the release"),
         C("stub_first_function", cell(sol_first + NOT_IMPLEMENTED.format(f=f)),
-          Expect(score="partial"), "oracle: first function raises NotImplementedError"),
+          Expect(score="not_full"), "oracle: first graded function raises NotImplementedError"),
         # malformed files
         C("empty", b"", Expect("error", 0, message=("空",)), "empty file"),
         C("not_json", b"print('hello')\n{", Expect("error", 0, message=("JSON",)), "text"),
@@ -434,9 +463,9 @@ def generic_cases(assignment: str, env: Env, solution: Path | None = None,
           "plants a .pth file in site-packages"),
         C("open_by_handle", cell(OPEN_BY_HANDLE + sol_first), Expect(score="full", needs="bwrap"),
           "open_by_handle_at: reads files past the mount namespace with CAP_DAC_READ_SEARCH"),
-        C("forged_replies", cell(FORGED_REPLIES + sol_first),
-          Expect(score="at_most:stub_first_cell"),
-          "writes fake 'passed' replies for every request id into the protocol pipe"),
+        C("forged_replies", cell(FORGED_REPLIES + stub_first), Expect(score=SAME_CELL),
+          "writes fake 'passed' replies for every request id into the protocol pipe, the "
+          "function left unfinished: the replies lack the requests' nonces and are ignored"),
         C("background_process", cell(background(env) + sol_first), full,
           "leaves a sleep and a double-forked daemon running"),
         # hostile: the first function
@@ -450,6 +479,9 @@ def generic_cases(assignment: str, env: Env, solution: Path | None = None,
           Expect(score=SAME_FUNCTION), "returns an object whose __eq__ is always True"),
         C("ndarray_subclass", cell(sol_first + NDARRAY_SUBCLASS.format(f=f)),
           Expect(score=SAME_FUNCTION), "returns an ndarray subclass faking =="),
+        C("patch_when_called", cell(sol_first + PATCH_WHEN_CALLED.format(f=f)),
+          Expect(score=SAME_FUNCTION),
+          "rewrites numpy's comparisons, isinstance and rnnlab's compare while it runs"),
         C("monkeypatch_numpy",
           dump(with_sources(stub_nb, {first: MONKEYPATCH + stub_first
                                       + ALWAYS_EQUAL.format(f=f)})),

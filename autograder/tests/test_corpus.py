@@ -22,7 +22,7 @@ from autograder.submissions import Submission
 from autograder.tests import corpus, sandbox_missing
 
 pytestmark = pytest.mark.slow
-LIMITS = Limits(timeout=40, memory_mb=1024, check_time=2.0)
+LIMITS = Limits(timeout=60, memory_mb=1024, check_time=4.0)  # room for a loaded CI
 ASSIGNMENTS = corpus.available()
 
 
@@ -109,6 +109,8 @@ def test_case_outcome(graded, assignment, case):
         assert score == 0, where
     elif expect.score == "partial":
         assert 0 < score < top, where
+    elif expect.score == "not_full":
+        assert score < top, where
     elif isinstance(expect.score, str) and expect.score.startswith("same:"):
         other = g.results[expect.score[5:]]
         assert (score, _failed(res)) == (other["score"], _failed(other)), where

@@ -10,10 +10,29 @@ Each returns a :class:`~rnnlab.checking.Check` whose probe calls the student's f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from rnnlab.checking import PINNED, Check
+
+# checks of form rather than value: a function that does nothing (returns None, zeros, its
+# input) can pass them, so they count only next to a passing value check (Check.gated)
+FORM_CHECKS = re.compile(
+    r"^(returns_(pair|three|five|ndarray|type|dataframe)|shapes?|\w*_shape\w*|keys"
+    r"|dtype_\w+|\w*_types?|plain_python_int|\w*not_modified|new_arrays\w*"
+    r"|dict_with_same_keys\w*|norm_is_a_float|empty_(input|dataframe)"
+    r"|empty_sequence_is_all_padding|no_tokens\w*|int_columns|tanh_applied|cache_reusable"
+    r"|unchanged_and_reusable|zero_gradients|below_max_norm_unchanged|array_of_shape\w*)$")
+
+
+def gate(checks: Mapping[str, Sequence[Check]], extra: Sequence[str] = ()
+         ) -> dict[str, list[Check]]:
+    """``checks`` (a module's CHECKS or PRACTICE) with its form checks gated: those whose
+    name matches :data:`FORM_CHECKS`, and the names in ``extra``."""
+    return {gid: [replace(c, gated=True) if FORM_CHECKS.match(c.name) or c.name in extra
+                  else c for c in items] for gid, items in checks.items()}
 
 
 def case(name: str, code: str, inputs: Mapping[str, Any], message: str, *,
@@ -44,7 +63,7 @@ def unchanged_inputs(function: str, args: Sequence[str], inputs: Mapping[str, An
         f"{function} 修改了傳進來的參數（順序為 {names}）：不要用 `+=`、`*=`、`.append`、"
         "`.sort()` 這類原地 (in-place) 運算改輸入，請建立新的陣列或 list。")
     return Check(name=name, code=code, inputs=dict(inputs), expected=[True] * len(args),
-                 message=message, compare="equal", weight=weight)
+                 message=message, compare="equal", weight=weight, gated=True)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -78,4 +97,4 @@ def returns_type(function: str, call: str, type_name: str, message: str, *,
             f"_r = {call}\n"
             f"out = type(_r).__name__ if not isinstance(_r, _np.ndarray) else 'ndarray'")
     return Check(name=name, code=code, inputs=dict(inputs or {}), expected=type_name,
-                 message=message, compare="equal", weight=weight)
+                 message=message, compare="equal", weight=weight, gated=True)

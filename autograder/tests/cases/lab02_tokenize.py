@@ -208,7 +208,7 @@ MISTAKES = [
     Mistake(
         name="tokenize_not_lower", cell="tokenize",
         source=_edit(TOKENIZE_CELL, "    if lower:\n        text = text.lower()\n", ""),
-        points={"test_tokenize": 1.44, "test_build_vocab": 2.7,
+        points={"test_tokenize": 0.96, "test_build_vocab": 2.7,
                 "test_texts_to_sequences": 2.7},
         first_message="沒有轉成小寫",
         about="tokenize never lowercases (lower ignored)",
@@ -216,7 +216,7 @@ MISTAKES = [
     Mistake(
         name="tokenize_punct_deleted", cell="tokenize",
         source=_edit(TOKENIZE_CELL, '{ch: " " for ch in filters}', '{ch: "" for ch in filters}'),
-        points={"test_tokenize": 1.12, "test_build_vocab": 2.7,
+        points={"test_tokenize": 1.04, "test_build_vocab": 2.7,
                 "test_texts_to_sequences": 2.7},
         first_message="標點沒有處理好",
         about="filter characters deleted instead of replaced by a space",
@@ -224,7 +224,7 @@ MISTAKES = [
     Mistake(
         name="tokenize_split_any_whitespace", cell="tokenize",
         source=_edit(TOKENIZE_CELL, '.split(" ") if word]', ".split() if word]"),
-        points={"test_tokenize": 1.68},
+        points={"test_tokenize": 1.36},
         first_message="只能用空白字元 ' ' 切開",
         about="split() instead of split(' ')",
     ),
@@ -236,7 +236,7 @@ MISTAKES = [
     ),
     Mistake(
         name="tokenize_d2l", cell="tokenize", source=TOKENIZE_D2L,
-        points={"test_tokenize": 0.8},
+        points={"test_tokenize": 0.64},
         first_message="filters 以外的字元要保留",
         about="d2l's tokenize: letters only, split(), filters/lower ignored",
     ),
@@ -251,7 +251,7 @@ MISTAKES = [
         name="vocab_ties_alphabetical", cell="build_vocab",
         source=_edit(VOCAB_CELL, "sorted(counts, key=counts.get, reverse=True)",
                      "sorted(counts, key=lambda w: (-counts[w], w))"),
-        points={"test_build_vocab": 2.4},
+        points={"test_build_vocab": 2.1},
         first_message="次數相同時順序錯了",
         about="ties in alphabetical order instead of first appearance",
     ),
