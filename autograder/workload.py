@@ -73,6 +73,20 @@ def _headings(markdown: str):
             yield len(match.group(1)), line
 
 
+def parts(nb):
+    """``(cell, optional)`` in notebook order: a heading that carries 選讀 opens a 選讀 part
+    that lasts until the next heading of its level or a higher one."""
+    optional_level = None
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for level, line in _headings(cell.source):
+                if optional_level is not None and level <= optional_level:
+                    optional_level = None
+                if optional_level is None and "選讀" in line:
+                    optional_level = level
+        yield cell, optional_level is not None
+
+
 def _defined(source: str) -> set[str]:
     return set(re.findall(r"^def (\w+)\(", source, flags=re.M))
 
@@ -86,15 +100,8 @@ def estimate(path: Path, earlier: set[str] = frozenset()) -> Workload:
     minutes = {"core": 0.0, "extra": 0.0}
     stats = dict(core_chars=0, core_cells=0, core_figures=0, functions=0, solution_lines=0,
                  pasted=0)
-    optional_level = None  # the heading level that opened a 選讀 section
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for level, line in _headings(cell.source):
-                if optional_level is not None and level <= optional_level:
-                    optional_level = None
-                if optional_level is None and "選讀" in line:
-                    optional_level = level
-        part = "extra" if optional_level is not None else "core"
+    for cell, optional in parts(nb):
+        part = "extra" if optional else "core"
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "markdown":
             chars = len(re.sub(r"\s", "", cell.source))

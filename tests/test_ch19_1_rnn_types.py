@@ -219,19 +219,15 @@ def test_the_optional_exercises_are_ungraded_and_the_core_does_not_use_them():
     """one_to_many and deep_rnn_forward keep an answer cell (a stub to write) in a 選讀
     section, with a run_practice cell instead of a test cell; no graded check and no
     core (必做) code cell calls them."""
-    from autograder.workload import _headings
+    from autograder.workload import parts
 
     nb = nbformat.read(source_notebook(A), as_version=4)
     answers = {c.metadata.nbgrader["grade_id"] for c in answer_cells(nb)}
     assert answers == set(GRADED + PRACTICE)
-    optional, seen = None, []
-    for cell in nb.cells:
+    seen = []
+    for cell, is_optional in parts(nb):
+        optional = True if is_optional else None
         if cell.cell_type == "markdown":
-            for level, line in _headings(cell.source):
-                if optional is not None and level <= optional:
-                    optional = None
-                if optional is None and "選讀" in line:
-                    optional = level
             continue
         uses = {name for name in PRACTICE if f"{name}(" in cell.source}
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")

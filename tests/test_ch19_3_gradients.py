@@ -462,15 +462,9 @@ def test_the_core_runs_without_the_optional_sections(monkeypatch):
     matplotlib.use("Agg")
     monkeypatch.setattr(plt, "show", lambda *args, **kwargs: plt.close("all"))
     nb = nbformat.read(source_notebook(A), as_version=4)
-    scope, optional_level, ran = {"__name__": "__main__"}, None, 0
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for level, line in workload._headings(cell.source):
-                if optional_level is not None and level <= optional_level:
-                    optional_level = None
-                if optional_level is None and "選讀" in line:
-                    optional_level = level
-        elif optional_level is None:
+    scope, ran = {"__name__": "__main__"}, 0
+    for cell, optional in workload.parts(nb):
+        if cell.cell_type != "markdown" and not optional:
             source = "\n".join(line for line in cell.source.splitlines()
                                if not line.startswith("%"))
             exec(compile(source, "<cell>", "exec"), scope)  # noqa: S102 - our own notebook

@@ -20,17 +20,6 @@ from autograder.gradescope import build_bundle, unzip
 from autograder.tests import corpus
 
 AID = "lab02_tokenize"
-PAD_POST_ALWAYS = """import numpy as np
-
-
-def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0):
-    maxlen = max((len(s) for s in sequences), default=0) if maxlen is None else maxlen
-    out = np.full((len(sequences), maxlen), value, dtype=np.int32)
-    for row, seq in enumerate(sequences):
-        kept = list(seq)[-maxlen:] if truncating == "pre" else list(seq)[:maxlen]
-        out[row, :len(kept)] = kept  # always post-padded
-    return out
-"""
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +83,7 @@ def test_solution_stub_and_one_mistake(bundle, tmp_path):
     full = _run(_layout(tmp_path / "a", bundle, {f"{AID}.ipynb": _notebook()}))
     zero = _run(_layout(tmp_path / "b", bundle, {"my work.ipynb": _notebook(stub=True)}))
     one = _run(_layout(tmp_path / "c", bundle, {f"{AID}.ipynb": _notebook(
-        {"pad_sequences": PAD_POST_ALWAYS})}))
+        {"pad_sequences": corpus.PAD_POST_ALWAYS})}))
     assert full["score"] == 10 and zero["score"] == 0 and 0 < one["score"] < 10
     for data in (full, zero, one):
         assert data["extra_data"]["isolation"]["kind"] == "bwrap"

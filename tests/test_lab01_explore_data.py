@@ -351,19 +351,10 @@ def test_every_figure_function_is_legible_at_100_percent_zoom():
 
 # ---------------------------------------------------------------- the notebook
 def _parts(nb):
-    """(cell, is_optional) in the order of the notebook, as autograder.workload reads the
-    sections: a heading with 選讀 opens a 選讀 part until a heading of its level or higher."""
-    from autograder.workload import _headings
+    """(cell, is_optional) in the order of the notebook, as autograder.workload reads them."""
+    from autograder.workload import parts
 
-    optional_level = None
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for level, line in _headings(cell.source):
-                if optional_level is not None and level <= optional_level:
-                    optional_level = None
-                if optional_level is None and "選讀" in line:
-                    optional_level = level
-        yield cell, optional_level is not None
+    return parts(nb)
 
 
 def test_notebook_states_time_core_and_optional_parts():

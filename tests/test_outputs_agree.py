@@ -21,17 +21,6 @@ from rnnlab.checking import VERDICT_MIME
 
 pytestmark = pytest.mark.slow
 AID = "lab02_tokenize"
-PAD_POST_ALWAYS = """import numpy as np
-
-
-def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0):
-    maxlen = max((len(s) for s in sequences), default=0) if maxlen is None else maxlen
-    out = np.full((len(sequences), maxlen), value, dtype=np.int32)
-    for row, seq in enumerate(sequences):
-        kept = list(seq)[-maxlen:] if truncating == "pre" else list(seq)[:maxlen]
-        out[row, :len(kept)] = kept  # always post-padded
-    return out
-"""
 
 
 def _env() -> dict:
@@ -50,7 +39,7 @@ def test_every_output_shows_the_same_points_and_feedback(tmp_path):
 
     sol = corpus.read(reference.source_notebook(AID))
     batch = {"alice": sol, "bob": corpus.read(corpus.release_notebook(AID)),
-             "carol": corpus.with_sources(sol, {"pad_sequences": PAD_POST_ALWAYS})}
+             "carol": corpus.with_sources(sol, {"pad_sequences": corpus.PAD_POST_ALWAYS})}
     folder = tmp_path / "submitted"
     course = ScratchCourse(tmp_path / "course")
     course.generate(AID)

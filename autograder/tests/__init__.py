@@ -14,3 +14,13 @@ def sandbox_missing(why: str):
         pytest.fail(f"the grading sandbox is required here ({REQUIRE_SANDBOX}) but is unusable: "
                     f"{why}")
     pytest.skip(f"no grading sandbox here: {why}")
+
+
+def usable_isolation(**kwargs):
+    """The grading sandbox of this machine, or :func:`sandbox_missing` (skip or fail)."""
+    from autograder.sandbox import SandboxError, detect_isolation
+
+    try:
+        return detect_isolation(**kwargs)
+    except SandboxError as exc:
+        sandbox_missing(str(exc))

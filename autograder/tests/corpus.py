@@ -200,6 +200,18 @@ MEMORY_IN_FUNCTION = ("\n\ndef {f}(*args, **kwargs):\n    hog = []\n    while Tr
                       "        hog.append(bytearray(2**26))\n")
 OS_EXIT_IN_FUNCTION = "\n\ndef {f}(*args, **kwargs):\n    import os\n    os._exit(0)\n"
 NOT_IMPLEMENTED = "\n\ndef {f}(*args, **kwargs):\n    raise NotImplementedError()\n"
+# a one-mistake lab02 submission's pad_sequences, shared by the tests that compare outputs
+PAD_POST_ALWAYS = """import numpy as np
+
+
+def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0):
+    maxlen = max((len(s) for s in sequences), default=0) if maxlen is None else maxlen
+    out = np.full((len(sequences), maxlen), value, dtype=np.int32)
+    for row, seq in enumerate(sequences):
+        kept = list(seq)[-maxlen:] if truncating == "pre" else list(seq)[:maxlen]
+        out[row, :len(kept)] = kept  # always post-padded
+    return out
+"""
 PATCH_WHEN_CALLED = '''
 
 

@@ -12,9 +12,9 @@ import pytest
 
 from autograder import harness, reference
 from autograder.course import assignments
-from autograder.sandbox import Limits, SandboxError, detect_isolation
+from autograder.sandbox import Limits
 from autograder.submissions import Submission
-from autograder.tests import cases, sandbox_missing
+from autograder.tests import cases, usable_isolation
 from autograder.tests.corpus import dump, read, with_sources
 
 MAX_LINES = 12  # one ordinary mistake gives at most 12 lines of feedback per test cell
@@ -25,10 +25,7 @@ CASES = [(aid, module) for aid, module in CASES if module is not None]
 
 @pytest.fixture(scope="module")
 def isolation():
-    try:
-        return detect_isolation()
-    except SandboxError as exc:
-        sandbox_missing(str(exc))
+    return usable_isolation()
 
 
 def _grade(aid: str, sources: dict[str, str], tmp: Path, name: str, iso):

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from autograder import harness, reference
-from autograder.sandbox import Limits, SandboxError, detect_isolation
+from autograder.sandbox import Limits
 from autograder.submissions import Submission
-from autograder.tests import corpus, sandbox_missing
+from autograder.tests import corpus, usable_isolation
 
 pytestmark = pytest.mark.slow
 LIMITS = Limits(timeout=60, memory_mb=1024, check_time=4.0)  # room for a loaded CI
@@ -75,10 +75,7 @@ def hidden_module(assignment: str) -> str:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    try:
-        isolation = detect_isolation(protect=(Path(reference.SOLUTIONS),))
-    except SandboxError as exc:
-        sandbox_missing(str(exc))
+    isolation = usable_isolation(protect=(Path(reference.SOLUTIONS),))
 
     def get(assignment: str) -> Graded:
         if assignment not in _GRADED:
