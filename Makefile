@@ -70,8 +70,8 @@ check: setup ## the public checks of every notebook in notebooks/, as a table (a
 test: setup ## the whole test suite (project, notebooks, nbgrader, grading harness) but the browser's
 	$(BIN)/python -m pytest -m "not browser"
 
-test-fast: setup ## the developer loop: every test but the slow ones (no nbgrader runs)
-	$(BIN)/python -m pytest -m "not slow" -q
+test-fast: setup ## the developer loop (< 1 min): no nbgrader, browser or framework-proof runs
+	$(BIN)/python -m pytest -m "not slow and not bench and not browser" -q
 
 test-browser: setup ## a student's workflow in JupyterLab, in Chromium (screenshots: test-artefacts/browser/)
 	@# Debian's chromium (never a browser download: that fails offline); Playwright is in the

@@ -242,6 +242,7 @@ def test_error_in_one_cell_does_not_stop_the_others(fake):
     assert res.score == 2.0 and "SyntaxError" in res.message
 
 
+@pytest.mark.slow  # waits for time limits or starts the CLI: kept out of test-fast
 def test_a_hanging_check_costs_its_test_only(fake):
     loop = "def scale_add(x, a, b):\n    while True:\n        pass\n"
     res = _grade(fake, {"scale_add": loop})
@@ -250,6 +251,7 @@ def test_a_hanging_check_costs_its_test_only(fake):
     assert len(res.tests[0].feedback) == 2, "the loop is said once; skipped checks are not"
 
 
+@pytest.mark.slow  # waits for time limits or starts the CLI: kept out of test-fast
 def test_the_submission_time_limit_gives_status_timeout(fake):
     hang = "def {f}(*args, **kwargs):\n    while True:\n        try:\n            pass\n" \
            "        except BaseException:\n            pass\n"
@@ -336,6 +338,7 @@ def _cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120, env=env)
 
 
+@pytest.mark.slow  # waits for time limits or starts the CLI: kept out of test-fast
 @pytest.mark.parametrize("args,reason", [
     (["grade", "no_such_lab", "x.ipynb"], "unknown assignment"),
     (["grade"], "required"),
@@ -350,6 +353,7 @@ def test_cli_misuse_exits_non_zero_with_one_line(args, reason):
     assert done.stderr.count("\n") == 1 and reason in done.stderr, done.stderr
 
 
+@pytest.mark.slow  # waits for time limits or starts the CLI: kept out of test-fast
 def test_cli_no_submissions_or_missing_path_is_misuse(tmp_path):
     known = harness.known_assignments()
     if not known:
