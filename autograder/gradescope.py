@@ -185,7 +185,12 @@ def tests_of(report) -> list[dict]:
     tests = []
     for number, test in enumerate(report.tests, start=1):
         hidden_failed = [c for c in test.checks if c["kind"] == "hidden" and not c["passed"]]
-        visible = [line for line in test.feedback if "［隱藏測試" not in line]
+        visible, hiding = [], False
+        for line in test.feedback:  # a hidden cause goes, with its detail lines
+            if line.startswith("  - ") or not line.startswith("    "):
+                hiding = "［隱藏測試" in line
+            if not hiding:
+                visible.append(line)
         if hidden_failed:
             visible.append(f"  （{len(hidden_failed)} 項隱藏測試未通過：細節在成績公布後顯示）")
         tests.append({"name": test.name, "number": str(number), "score": test.points,

@@ -96,6 +96,8 @@ def test_solution_stub_and_one_mistake(bundle, tmp_path):
     pad = next(t for t in one["tests"] if t["name"] == "test_pad_sequences")
     assert pad["status"] == "failed" and 0 < pad["score"] < pad["max_score"]
     assert pad["output"].startswith("✗ test_pad_sequences：")
+    assert "隱藏測試：不同的輸入" not in pad["output"]
+    assert pad["output"].count("細節：") == pad["output"].count("  - "), pad["output"]
     details = [t for t in one["tests"] if t["visibility"] == "after_published"]
     assert all(t["max_score"] == 0 for t in details)
 
