@@ -112,9 +112,9 @@ class SubmissionGrader:
                  for test in report.tests if not wanted or test.name in wanted]
         hook = self.config.hook
         hook.pytest_collection_modifyitems(session=session, config=self.config, items=items)
-        hook.pytest_collection_finish(session=session)
         session.items = items
         session.testscollected = len(items)
+        hook.pytest_collection_finish(session=session)  # the terminal reports the count
         return True
 
     def pytest_report_header(self, config):
