@@ -100,6 +100,14 @@ def test_solution_stub_and_one_mistake(bundle, tmp_path):
     assert pad["output"].count("細節：") == pad["output"].count("  - "), pad["output"]
     details = [t for t in one["tests"] if t["visibility"] == "after_published"]
     assert all(t["max_score"] == 0 for t in details)
+    for data in (full, zero, one):  # details only where they add what the visible test hid
+        shown = {t["name"]: t["output"] for t in data["tests"] if t["visibility"] == "visible"}
+        later = {t["name"].split("（")[0]: t["output"] for t in data["tests"]
+                 if t["visibility"] == "after_published"}
+        for name, text in shown.items():
+            assert ("細節在成績公布後顯示" in text) == (name in later), text
+            if name in later:
+                assert "［隱藏測試" in later[name] and later[name] != text
 
 
 @pytest.mark.slow
