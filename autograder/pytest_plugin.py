@@ -108,7 +108,7 @@ class SubmissionGrader:
             raise pytest.UsageError(f"--cell: no test cell {', '.join(unknown)} in "
                                     f"{batch.assignment}")
         items = [CellItem.from_parent(session, name=test.name, report=test, submission=path,
-                                      nodeid=f"{path.stem}::{test.name}")
+                                      nodeid=f"{path.name}::{test.name}")
                  for test in report.tests if not wanted or test.name in wanted]
         hook = self.config.hook
         hook.pytest_collectreport(report=pytest.CollectReport(

@@ -62,6 +62,9 @@ def test_a_partial_cell_fails_with_the_students_feedback(tmp_path):
     assert failure and "✗ test_clip_by_value：" in failure
     assert "rnnlab/" not in failure and "Traceback" not in failure
     assert cases["test_clip_by_norm"][1] is None
+    # one name for the item, in the progress line and the summary alike
+    assert "FAILED submission_of_bob.ipynb::test_clip_by_value" in out, out
+    assert "submission_of_bob.ipynb ..F." in out, out
 
 
 def test_one_test_cell_as_a_classroom_command_selects_it(tmp_path):
