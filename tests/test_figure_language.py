@@ -103,6 +103,13 @@ def _is_figure_function(module, name: str) -> bool:
         "bptt_flow", "truncation_window", "truncation_grid", "truncation_schemes"}
 
 
+def test_the_fast_loop_draws_a_figure_of_every_module():
+    assert FAST <= set(FIGURES)
+    drawn_by = {getattr(m, name).__module__ for name in FAST for m in MODULES
+                if hasattr(m, name)}
+    assert drawn_by == {m.__name__ for m in MODULES}
+
+
 def test_every_figure_function_is_drawn_here():
     for module in MODULES:
         for name, fn in inspect.getmembers(module, inspect.isfunction):
@@ -118,7 +125,14 @@ def chinese(monkeypatch):
     plt.rcParams["figure.dpi"] = 100  # the inline backend's, as tests/legibility.py measures
 
 
-@pytest.mark.parametrize("name", FIGURES)
+# One figure per module in the fast loop (make test-fast); every figure in make test.
+FAST = {"many_to_one_diagram", "bptt_flow", "plot_log_curves", "plot_length_by_class",
+        "plot_confusion_matrix", "plot_padded_batch"}
+
+
+@pytest.mark.parametrize("name", [name if name in FAST else
+                                  pytest.param(name, marks=pytest.mark.slow)
+                                  for name in FIGURES])
 def test_chinese_labels_render_legibly(chinese, caplog, name):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph ... missing from font(s)" is a UserWarning
