@@ -25,7 +25,7 @@ import threading
 import traceback
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -94,8 +94,9 @@ class CheckResult:
     failure: ``""`` when passed, else one of :data:`FAILURES`: ``wrong`` (a value that
         differs), ``error`` (the student's code raised), ``unfinished``
         (``NotImplementedError``), ``timeout``, ``invalid`` (not plain data), ``missing``
-        (a name is not defined, or the check did not run), ``skipped`` (not run because an
-        earlier check of the same test hung or killed its process: that one is the cause).
+        (a name is not defined, or the check did not run), ``skipped`` (not counted because
+        another check is the cause: an earlier check of the same test hung or killed its
+        process, or :func:`grade_test` voided it).
     """
 
     name: str
@@ -156,13 +157,13 @@ def grade_test(grade_id: str, max_points: float, checks: Sequence[CheckResult],
     checks = list(checks)
     broken = {c.retests for c in checks if c.kind == "hidden" and c.retests and not c.passed}
     if broken:
-        checks = [CheckResult(c.name, False, c.weight, c.kind, c.message,
-                              "這條規則在其他輸入（隱藏測試）上沒有成立", "skipped", c.gated)
+        checks = [replace(c, passed=False, failure="skipped",
+                          detail="這條規則在其他輸入（隱藏測試）上沒有成立")
                   if c.kind == "public" and c.passed and c.name in broken else c
                   for c in checks]
     if checks and not any(c.passed for c in checks if not c.gated):
-        checks = [CheckResult(c.name, False, c.weight, c.kind, c.message,
-                              c.detail or "這個函式還沒有算出任何正確的值", "skipped", True)
+        checks = [replace(c, passed=False, failure="skipped",
+                          detail="這個函式還沒有算出任何正確的值")
                   if c.gated and c.passed else c for c in checks]
     return TestResult(grade_id, float(max_points), checks, list(blocked_by))
 

@@ -32,6 +32,7 @@ from rnnlab.checking import (
     grade_test,
     run_checks,
 )
+from rnnlab.checks.factories import gated
 
 PINNED_DIR = Path(__file__).resolve().parent / "pinned"
 
@@ -55,10 +56,11 @@ def _module(assignment: str):
 
 def public_checks(assignment: str, grade_id: str, resolve: bool = True) -> list[Check]:
     """The visible checks of one test cell (``grade_id``) of ``assignment`` (or of one 選讀
-    exercise of its ``PRACTICE``), with their pinned expected values filled in (unless
-    ``resolve`` is false)."""
+    exercise of its ``PRACTICE``), with their form checks gated (``factories.gated``) and
+    their pinned expected values filled in (unless ``resolve`` is false)."""
     module = _module(assignment)
-    checks = list(module.CHECKS.get(grade_id, getattr(module, "PRACTICE", {}).get(grade_id, [])))
+    checks = [gated(c) for c in
+              module.CHECKS.get(grade_id, getattr(module, "PRACTICE", {}).get(grade_id, []))]
     if not resolve:
         return checks
     values = pinned_values(assignment)

@@ -15,7 +15,6 @@ import numpy as np
 
 from rnnlab.checking import Check
 from rnnlab.checks.factories import case, unchanged_inputs
-from rnnlab.checks.factories import gate as _gate
 from rnnlab.checks.rnn_cell import RNN_CELL_FORWARD_CHECKS, SMALL, SMALL_TOL
 
 REQUIRES = {"test_rnn_forward": ["test_rnn_cell_forward"]}
@@ -234,7 +233,3 @@ PRACTICE = {
     "practice_one_to_many": ONE_TO_MANY_CHECKS,
     "practice_deep_rnn_forward": DEEP_CHECKS,
 }
-
-# form checks count only next to a passing value check (rnnlab.checks.factories)
-CHECKS = _gate(CHECKS)
-PRACTICE = _gate(PRACTICE)

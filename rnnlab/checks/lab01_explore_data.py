@@ -13,7 +13,6 @@ total, so the hidden inputs change a grade only when they find a mistake these m
 
 from rnnlab.checking import Check
 from rnnlab.checks.factories import case, unchanged_inputs
-from rnnlab.checks.factories import gate as _gate
 
 # ---------------------------------------------------------------- label_counts
 _LABELS = ["ham", "spam", "ham", "ham", "spam", "ham"]
@@ -279,7 +278,3 @@ PRACTICE = {  # 選讀 (ungraded): the same verdict and likely causes, no points
     "practice_binary_metrics": BINARY_METRICS,
     "practice_add_length_columns": ADD_LENGTH_COLUMNS,
 }
-
-# form checks count only next to a passing value check (rnnlab.checks.factories)
-CHECKS = _gate(CHECKS)
-PRACTICE = _gate(PRACTICE)

@@ -9,7 +9,6 @@ words joined by single spaces, on which the usual tokenize mistakes change nothi
 from __future__ import annotations
 
 from rnnlab.checks.factories import case, returns_type, unchanged_inputs
-from rnnlab.checks.factories import gate as _gate
 
 REQUIRES = {
     "test_build_vocab": ["test_tokenize"],
@@ -218,6 +217,3 @@ CHECKS = {
     "test_texts_to_sequences": TEXTS_TO_SEQUENCES,
     "test_pad_sequences": PAD_SEQUENCES,
 }
-
-# form checks count only next to a passing value check (rnnlab.checks.factories)
-CHECKS = _gate(CHECKS)

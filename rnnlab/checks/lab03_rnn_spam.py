@@ -19,7 +19,6 @@ import numpy as np
 from rnnlab.checking import Check, feedback, grade_test, render_html, run_checks
 from rnnlab.checks import blocked_by, public_checks
 from rnnlab.checks.factories import case, unchanged_inputs
-from rnnlab.checks.factories import gate as _gate
 
 REQUIRES = {"test_readout_backward": ["test_readout_forward"]}
 
@@ -268,6 +267,3 @@ def check_pasted(namespace, *tests: str) -> PasteReport:
             lines += feedback(result)[1:]
             shown = True
     return PasteReport(lines, passed)
-
-# form checks count only next to a passing value check (rnnlab.checks.factories)
-CHECKS = _gate(CHECKS)
