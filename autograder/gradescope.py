@@ -14,10 +14,10 @@ message saying why.
 
 Visibility: each test cell is one visible test: its score and its feedback, with the causes
 found by hidden checks summarised as a count. Their details (which rule failed, got and
-expected) are a second test per cell, worth 0 points, ``after_published`` (only when a
-hidden cause was among the causes shown, so it never repeats the visible test): like nbgrader's
-hidden tests, students learn them with their grades, so they cannot tune their code to the
-hidden inputs before the deadline.
+expected) are a second test per cell, worth 0 points, ``after_published``, written only
+when a hidden cause was among the causes shown (so it never repeats the visible test). Like
+nbgrader's hidden tests, students learn them with their grades, so they cannot tune their
+code to the hidden inputs before the deadline.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def tests_of(report) -> list[dict]:
                 visible.append(line)
         # Only when a hidden cause was taken out is there anything to publish later; a
         # hidden failure beyond the causes shown is already in "另有 N 項檢查未通過".
-        withheld = hidden_failed and len(visible) < len(test.feedback)
+        withheld = bool(hidden_failed) and len(visible) < len(test.feedback)
         if withheld:
             visible.append(f"  （{len(hidden_failed)} 項隱藏測試未通過：細節在成績公布後顯示）")
         tests.append({"name": test.name, "number": str(number), "score": test.points,
